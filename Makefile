@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`. Everything else is for them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format system-deps venv migrate worker bench crosswalk-doc clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## System packages that pip cannot install: Chromium for browser tests, WeasyPrint's libraries, pdftotext.
+system-deps:
+	@scripts/system-deps
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+## Embedded mode: SQLite, a filesystem Celery broker, web server and worker. Ctrl-C stops both.
+run: venv system-deps migrate
+	$(PY) manage.py seed_demo
+	@scripts/run-embedded
+
+## The whole suite, on SQLite and the embedded broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+test: venv system-deps
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: venv
+	$(VENV)/bin/celery -A grc_portal worker -Q default,pdf --loglevel INFO
+
+bench: venv
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,19 @@
+"""Everything under ``/api/v1/``. Organization-owned resources nest under
+``organizations/{organization_slug}/``."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import TokenObtainView
+from organizations.api import MemberViewSet, OrganizationViewSet
+
+ORG = r"organizations/(?P<organization_slug>[-a-zA-Z0-9_]+)"
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register(rf"{ORG}/members", MemberViewSet, basename="member")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("", include(router.urls)),
+]

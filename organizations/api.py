@@ -1,0 +1,131 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, OrganizationScopedMixin
+
+from . import selectors, services
+from .models import Membership, Organization
+from .roles import Capability
+from .serializers import (
+    MembershipRoleSerializer,
+    MembershipSerializer,
+    OrganizationSerializer,
+    OrganizationUpdateSerializer,
+)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    update=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    partial_update=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+)
+@extend_schema(tags=["organizations"])
+class OrganizationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The organizations you are a member of. Creating one makes you its administrator."""
+
+    lookup_field = "slug"
+    lookup_url_kwarg = "organization_slug"
+    filterset_fields = []
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "created_at"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organization.objects.none()
+        return selectors.organizations_of(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return OrganizationUpdateSerializer
+        return OrganizationSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["roles_by_organization"] = dict(
+            Membership.objects.filter(user=self.request.user).values_list("organization_id", "role")
+        )
+        return context
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = services.organization_create(creator=request.user, **serializer.validated_data)
+        output = self.get_serializer(organization)
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        membership = selectors.membership_for(
+            user=request.user, organization_slug=kwargs["organization_slug"]
+        )
+        if not membership.can(Capability.MANAGE_MEMBERS):
+            self.permission_denied(request, message="Only administrators change the organization's details.")
+        organization = membership.organization
+        serializer = self.get_serializer(
+            organization, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        services.organization_update(
+            organization=organization,
+            actor=request.user,
+            name=serializer.validated_data.get("name", organization.name),
+            description=serializer.validated_data.get("description", organization.description),
+        )
+        return Response(self.get_serializer(organization).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    create=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    retrieve=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    update=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    partial_update=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+    destroy=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
+)
+@extend_schema(tags=["organizations"])
+class MemberViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
+    """Members of the organization and their roles; only administrators change them."""
+
+    queryset = Membership.objects.all()
+    filterset_fields = ["role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    ordering_fields = ["user__username", "role", "created_at"]
+    ordering = ["user__username"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    action_capabilities = {
+        "create": Capability.MANAGE_MEMBERS,
+        "update": Capability.MANAGE_MEMBERS,
+        "partial_update": Capability.MANAGE_MEMBERS,
+        "destroy": Capability.MANAGE_MEMBERS,
+    }
+
+    def get_base_queryset(self):
+        return Membership.objects.select_related("user")
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return MembershipRoleSerializer
+        return MembershipSerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.membership_add(
+            organization=self.organization,
+            actor=self.request.user,
+            user=serializer.validated_data["user"],
+            role=serializer.validated_data["role"],
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.membership_change_role(
+            membership=serializer.instance, actor=self.request.user, role=serializer.validated_data["role"]
+        )
+
+    def perform_destroy(self, instance):
+        services.membership_remove(membership=instance, actor=self.request.user)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizations"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("organizations/", views.OrganizationListView.as_view(), name="list"),
+    path("organizations/new/", views.OrganizationCreateView.as_view(), name="create"),
+    path("o/<slug:organization_slug>/", views.OverviewView.as_view(), name="overview"),
+    path("o/<slug:organization_slug>/members/", views.MembersView.as_view(), name="members"),
+    path("o/<slug:organization_slug>/members/add/", views.MemberAddView.as_view(), name="member_add"),
+    path(
+        "o/<slug:organization_slug>/members/<int:membership_id>/role/",
+        views.MemberRoleView.as_view(),
+        name="member_role",
+    ),
+    path(
+        "o/<slug:organization_slug>/members/<int:membership_id>/remove/",
+        views.MemberRemoveView.as_view(),
+        name="member_remove",
+    ),
+    path("o/<slug:organization_slug>/settings/", views.SettingsView.as_view(), name="settings"),
+    path("o/<slug:organization_slug>/activity/", views.ActivityView.as_view(), name="activity"),
+]

@@ -1,0 +1,47 @@
+"""The foundation journey in a real browser: sign in, switch organization, see the members."""
+
+import pytest
+
+from organizations.roles import Role
+from tests.conftest import sign_in
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_switch_organization_and_see_members(page, acme, globex, alice, bob):
+    MembershipFactory(organization=globex, user=alice, role=Role.AUDITOR)
+    MembershipFactory(
+        organization=globex, user=UserFactory(username="gina", first_name="Gina", last_name="Grey")
+    )
+
+    sign_in(page, "alice")
+    page.goto("/o/acme/")
+    assert page.locator("h1.page-title").inner_text() == "Acme Corp"
+    assert "Bob Baker" in page.locator("[data-testid=members-table]").inner_text()
+
+    page.click("[data-testid=org-switcher]")
+    page.click("text=Globex Industries")
+    page.wait_for_url("**/o/globex/")
+    assert page.locator("h1.page-title").inner_text() == "Globex Industries"
+    members = page.locator("[data-testid=members-table]").inner_text()
+    assert "Gina Grey" in members
+    assert "Bob Baker" not in members
+
+    page.click("text=Members")
+    page.wait_for_url("**/o/globex/members/")
+    assert "Auditor" in page.locator("[data-testid=members-table]").inner_text()
+
+
+def test_a_wrong_password_is_refused(page, alice):
+    sign_in(page, "alice", "not-her-password")
+    assert "didn't match" in page.content()
+
+
+def test_pages_load_nothing_from_other_hosts(page, acme, alice, live_server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, "alice")
+    page.goto("/o/acme/members/")
+    assert requested
+    assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requested), requested
