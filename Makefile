@@ -23,6 +23,7 @@ migrate: venv
 
 ## Embedded mode: SQLite, a filesystem Celery broker, web server and worker. Ctrl-C stops both.
 run: venv system-deps migrate
+	$(PY) manage.py load_catalogues
 	$(PY) manage.py seed_demo
 	@scripts/run-embedded
 
@@ -43,6 +44,11 @@ worker: venv
 
 bench: venv
 	$(PY) -m benchmarks
+
+## Regenerate the crosswalk table in docs/crosswalk.md from the fixtures.
+crosswalk-doc: venv
+	$(PY) manage.py load_catalogues
+	$(PY) manage.py crosswalk_doc
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

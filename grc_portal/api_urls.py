@@ -5,11 +5,17 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
+from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
 from organizations.api import MemberViewSet, OrganizationViewSet
 
 ORG = r"organizations/(?P<organization_slug>[-a-zA-Z0-9_]+)"
 
 router = DefaultRouter()
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("controls", ControlViewSet, basename="control")
+router.register("clauses", ClauseViewSet, basename="clause")
+router.register("mappings", MappingViewSet, basename="mapping")
+router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register(rf"{ORG}/members", MemberViewSet, basename="member")
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from controls.selectors import crosswalk_summary
 from core.history import history_for
 from core.views import OrganizationMixin
 
@@ -69,13 +70,13 @@ class OverviewView(OrganizationMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         members = list(selectors.members_of(self.organization))
         context["members"] = members
-        context["role_counts"] = [
-            (label, sum(1 for m in members if m.role == value)) for value, label in Role.choices
-        ]
+        counts = ((label, sum(1 for m in members if m.role == value)) for value, label in Role.choices)
+        context["role_summary"] = " · ".join(f"{n} {label.lower()}" for label, n in counts if n)
         context["my_capabilities"] = sorted(
             c.value.replace("_", " ") for c in ROLE_CAPABILITIES[self.membership.role]
         )
         context["recent_activity"] = selectors.member_activity(self.organization, limit=8)
+        context["crosswalk"] = crosswalk_summary()
         return context
 
 

@@ -238,3 +238,25 @@ def sign_in(page, username: str, password: str = DEFAULT_PASSWORD) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# --- The catalogues -------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped catalogues into the test database once."""
+    from controls.services import catalogues_load
+
+    with django_db_blocker.unblock():
+        catalogues_load()
+
+
+@pytest.fixture
+def catalogues(db):
+    """The catalogues, reloaded if a transactional test flushed them."""
+    from controls.models import Framework
+    from controls.services import catalogues_load
+
+    if Framework.objects.count() < 2:
+        catalogues_load()
