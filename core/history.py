@@ -64,7 +64,7 @@ def history_for(obj: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
             old = getattr(previous, f.attname, None) if previous is not None else None
             if previous is not None and old == new:
                 continue
-            if previous is None and (new is None or new == "" or new is False):
+            if previous is None and (new is None or new == "" or new is False or new == []):
                 continue
             changed.append((f, old, new))
             if f.is_relation and f.many_to_one:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
+from assets.api import AssetRelationViewSet, AssetViewSet
 from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
 from organizations.api import MemberViewSet, OrganizationViewSet
 
@@ -18,6 +19,8 @@ router.register("mappings", MappingViewSet, basename="mapping")
 router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register(rf"{ORG}/members", MemberViewSet, basename="member")
+router.register(rf"{ORG}/assets", AssetViewSet, basename="asset")
+router.register(rf"{ORG}/asset-relations", AssetRelationViewSet, basename="asset-relation")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("", include("organizations.urls")),
     path("", include("controls.urls")),
+    path("", include("assets.urls")),
 ]

@@ -61,6 +61,13 @@ class Membership(models.Model):
             return getattr(obj, "owner_id", None) == self.user_id
         return False
 
+    def can_assign_owner(self, user) -> bool:
+        """Whether this member may make ``user`` the owner of a record:
+        those who edit everything may name anyone, contributors only themselves."""
+        if self.can(Capability.EDIT_ANY):
+            return True
+        return self.can(Capability.EDIT_OWN) and user is not None and user.pk == self.user_id
+
     @property
     def can_create(self) -> bool:
         return self.can(Capability.EDIT_ANY) or self.can(Capability.EDIT_OWN)

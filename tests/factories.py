@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from assets.models import Asset, AssetKind, AssetRelation
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 
@@ -41,3 +42,64 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.VIEWER
+
+
+# --- Assets -----------------------------------------------------------------
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    """An information asset; pass ``owner`` a member of ``organization``."""
+
+    class Meta:
+        model = Asset
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = AssetKind.HARDWARE
+    name = factory.Sequence(lambda n: f"Server {n}")
+    identifier = factory.Sequence(lambda n: f"AST-{n + 1:04d}")
+    owner = factory.SubFactory(UserFactory)
+    classification = "internal"
+    confidentiality = 3
+    integrity = 3
+    availability = 3
+    criticality = "medium"
+    lifecycle_status = "in_use"
+
+
+class AISystemFactory(AssetFactory):
+    kind = AssetKind.AI_SYSTEM
+    name = factory.Sequence(lambda n: f"AI system {n}")
+    ai_role = "deployer"
+    ai_intended_purpose = "Helps handlers prioritise their work."
+    ai_risk_class = "limited"
+    ai_lifecycle_stage = "operation_monitoring"
+    ai_personal_data = "no"
+    ai_automation_level = "assistance"
+    ai_human_oversight = "in_the_loop"
+
+
+class AIModelFactory(AssetFactory):
+    kind = AssetKind.AI_MODEL
+    name = factory.Sequence(lambda n: f"Model {n}")
+    ai_role = "producer"
+    ai_model_type = "classification"
+    ai_version = "1.0.0"
+    ai_lifecycle_stage = "development"
+
+
+class DatasetFactory(AssetFactory):
+    kind = AssetKind.DATASET
+    name = factory.Sequence(lambda n: f"Dataset {n}")
+    ai_data_provenance = "Collected from our own claims system."
+    ai_data_licence = "Internal"
+    ai_personal_data = "yes"
+
+
+class AssetRelationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssetRelation
+
+    organization = factory.SelfAttribute("source.organization")
+    source = factory.SubFactory(AISystemFactory)
+    target = factory.SubFactory(AIModelFactory, organization=factory.SelfAttribute("..source.organization"))
+    type = "uses"

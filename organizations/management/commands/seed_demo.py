@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assets.demo import demo_assets_create
 from organizations import services
 from organizations.models import Membership, Organization
 from organizations.roles import Role
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             )
         elif not Membership.objects.filter(organization=organization, user=user).exists():
             services.membership_add(organization=organization, actor=user, user=user, role=Role.ADMIN)
+        demo_assets_create(organization=organization, actor=user)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,227 @@
+"""``/api/v1/organizations/{organization_slug}/assets/`` and ``…/asset-relations/``.
+
+Assets: CRUD, the page's filters, ``…/{id}/history/`` and ``POST …/bulk/``
+(all or nothing) for CMDB and model-registry sync. Relations are read on each
+asset (``relations``, both directions) and written through
+``asset-relations/`` (create, delete) or inside bulk items.
+"""
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, OrganizationScopedViewSet
+
+from . import selectors, services
+from .filters import AssetFilter, AssetRelationFilter
+from .models import Asset, AssetRelation
+from .serializers import (
+    AssetBulkItemSerializer,
+    AssetRelationSerializer,
+    AssetSerializer,
+    BulkErrorResponseSerializer,
+)
+
+BULK_API_MAX_ITEMS = 1000
+
+_SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
+
+
+@extend_schema_view(
+    list=_SCOPED,
+    create=_SCOPED,
+    retrieve=_SCOPED,
+    update=_SCOPED,
+    partial_update=_SCOPED,
+    destroy=_SCOPED,
+    history=_SCOPED,
+)
+@extend_schema(tags=["assets"])
+class AssetViewSet(OrganizationScopedViewSet):
+    """The organization's information and AI assets.
+
+    Filter with the same parameters as the inventory page (`kind`, `group`,
+    `classification`, `criticality`, `owner`, `ai_risk_class`,
+    `lifecycle_status`, `tag`, …), search with `search`, sort with `ordering`.
+    Contributors create assets they own and change only those; officers and
+    administrators change all.
+    """
+
+    queryset = Asset.objects.all()
+    serializer_class = AssetSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssetFilter
+
+    def get_base_queryset(self):
+        return selectors.assets_with_relations(Asset.objects.select_related("owner", "custodian"))
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not self.request.query_params.get("ordering"):
+            queryset = queryset.order_by("name", "id")
+        return queryset
+
+    def perform_create(self, serializer):
+        serializer.instance = services.asset_create(
+            organization=self.organization, actor=self.request.user, values=_values(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.asset_update(
+            asset=serializer.instance, actor=self.request.user, values=_values(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance):
+        services.asset_delete(asset=instance, actor=self.request.user)
+
+    @extend_schema(
+        parameters=[ORGANIZATION_SLUG_PARAMETER],
+        request=AssetBulkItemSerializer(many=True),
+        responses={
+            201: AssetSerializer(many=True),
+            400: OpenApiResponse(BulkErrorResponseSerializer, description="Nothing was created."),
+        },
+        summary="Create many assets at once, all or nothing",
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request, *args, **kwargs):
+        """Create up to 1,000 assets (and their relations) in one request, or none.
+
+        Each item is an asset as for a single create, plus an optional
+        `relations` list of `{type, target}` where `target` is the identifier
+        of another item of the request or of an existing asset. A bad item
+        fails the whole request: the 400 lists every problem with the item's
+        index and the field.
+        """
+        items = request.data
+        if not isinstance(items, list):
+            return _bulk_errors(
+                [{"index": None, "field": "item", "message": "Send a JSON list of assets."}], 0
+            )
+        if len(items) > BULK_API_MAX_ITEMS:
+            message = f"At most {BULK_API_MAX_ITEMS} assets per request; send several requests."
+            return _bulk_errors([{"index": None, "field": "item", "message": message}], len(items))
+        context = self.get_serializer_context()
+        drafts, positions, errors, unreadable = [], [], [], set()
+        for index, item in enumerate(items):
+            serializer = AssetBulkItemSerializer(data=item, context=context)
+            if serializer.is_valid():
+                data = dict(serializer.validated_data)
+                relations = [(r["type"], r["target"]) for r in data.pop("relations", [])]
+                drafts.append(services.AssetDraft(values=_values(data), relations=relations))
+                positions.append(index)
+            else:
+                errors += _flatten(index, serializer.errors)
+                if isinstance(item, dict) and isinstance(item.get("identifier"), str):
+                    unreadable.add(item["identifier"].strip().lower())
+        # The items that did parse are checked as a batch too, so that one answer lists every problem.
+        plan = services.asset_bulk_validate(organization=self.organization, actor=request.user, drafts=drafts)
+        for local_index, fields in plan.errors.items():
+            for field, messages in fields.items():
+                for message in messages:
+                    if field == "relations" and any(f"“{i}”" in message.lower() for i in unreadable):
+                        continue  # points at an item already reported as invalid
+                    errors.append({"index": positions[local_index], "field": field, "message": message})
+        if errors:
+            return _bulk_errors(sorted(errors, key=lambda e: e["index"]), len(items))
+        try:
+            assets = services.asset_bulk_create(
+                organization=self.organization,
+                actor=request.user,
+                drafts=drafts,
+                reason="Created through the API",
+            )
+        except services.AssetBulkError as exc:
+            found = [
+                {"index": positions[index], "field": field, "message": message}
+                for index, fields in exc.plan.errors.items()
+                for field, messages in fields.items()
+                for message in messages
+            ]
+            return _bulk_errors(found, len(items))
+        created = selectors.assets_with_relations(selectors.assets_for(self.organization)).filter(
+            pk__in=[a.pk for a in assets]
+        )
+        by_pk = {a.pk: a for a in created}
+        data = AssetSerializer([by_pk[a.pk] for a in assets], many=True, context=context).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+def _values(validated: dict) -> dict:
+    return {k: v for k, v in validated.items() if k not in {"relations", "group", "owner_name"}}
+
+
+def _flatten(index: int, errors, field: str = "") -> list[dict]:
+    """Serializer errors of one item as ``{index, field, message}`` rows (``relations[0].target``)."""
+    if isinstance(errors, dict):
+        found = []
+        for name, value in errors.items():
+            if isinstance(name, int) or str(name).isdigit():
+                path = f"{field}[{name}]"
+            elif name == "non_field_errors" and not field:
+                path = "item"
+            else:
+                path = f"{field}.{name}" if field else name
+            found += _flatten(index, value, path)
+        return found
+    if isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+        return [{"index": index, "field": field or "item", "message": str(e)} for e in errors]
+    if isinstance(errors, list):
+        found = []
+        for position, value in enumerate(errors):
+            if value:
+                found += _flatten(index, value, f"{field}[{position}]")
+        return found
+    return [{"index": index, "field": field or "item", "message": str(errors)}]
+
+
+def _bulk_errors(errors: list[dict], total: int) -> Response:
+    bad_items = len({e["index"] for e in errors if e["index"] is not None})
+    detail = (
+        f"{bad_items} of {total} items are invalid; nothing was created."
+        if bad_items
+        else "The request is invalid; nothing was created."
+    )
+    return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+@extend_schema_view(
+    list=_SCOPED,
+    create=_SCOPED,
+    retrieve=_SCOPED,
+    destroy=_SCOPED,
+    history=_SCOPED,
+)
+@extend_schema(tags=["assets"])
+class AssetRelationViewSet(OrganizationScopedViewSet):
+    """Typed links between two assets of the organization, read "source <type> target".
+
+    Create with the two asset ids and a type; delete to unlink. Whoever may
+    change the source asset may link and unlink it. Filter with `asset` (either
+    end), `source`, `target` and `type`.
+    """
+
+    queryset = AssetRelation.objects.all()
+    serializer_class = AssetRelationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssetRelationFilter
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_base_queryset(self):
+        return AssetRelation.objects.select_related("source", "target").order_by("id")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.asset_relation_create(
+            organization=self.organization,
+            actor=self.request.user,
+            source=data["source"],
+            target=data["target"],
+            type=data["type"],
+            note=data.get("note", ""),
+        )
+
+    def perform_destroy(self, instance):
+        services.asset_relation_delete(relation=instance, actor=self.request.user)

@@ -1,0 +1,162 @@
+"""Reads of the asset inventory. Every query starts from the organization."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.fields import tags_parse
+from organizations.models import Membership, Organization
+
+from .models import (
+    AI_KINDS,
+    RELATION_INVERSE_LABELS,
+    AIRiskClass,
+    Asset,
+    AssetRelation,
+    Criticality,
+    LifecycleStatus,
+    RelationType,
+)
+
+User = get_user_model()
+
+
+def assets_for(organization: Organization) -> QuerySet[Asset]:
+    """The organization's assets with what every list shows (owner, custodian)."""
+    return Asset.objects.for_organization(organization).select_related("owner", "custodian")
+
+
+def asset_get(*, organization: Organization, asset_id: int, with_relations: bool = False) -> Asset:
+    """One asset of the organization, or 404 (also for another organization's id)."""
+    queryset = assets_for(organization)
+    if with_relations:
+        queryset = assets_with_relations(queryset)
+    return get_object_or_404(queryset, pk=asset_id)
+
+
+def assets_with_relations(queryset: QuerySet[Asset]) -> QuerySet[Asset]:
+    """``queryset`` with both directions of relations fetched in two queries."""
+    related = ("id", "identifier", "name", "kind")
+    return queryset.prefetch_related(
+        Prefetch(
+            "relations_out",
+            queryset=AssetRelation.objects.select_related("target").only(
+                "id", "type", "note", "source_id", "target_id", *(f"target__{f}" for f in related)
+            ),
+        ),
+        Prefetch(
+            "relations_in",
+            queryset=AssetRelation.objects.select_related("source").only(
+                "id", "type", "note", "source_id", "target_id", *(f"source__{f}" for f in related)
+            ),
+        ),
+    )
+
+
+@dataclass
+class RelationView:
+    """One relation as seen from one of its two assets."""
+
+    relation: AssetRelation
+    label: str
+    other: Asset
+    outgoing: bool
+
+
+def relations_of(asset: Asset) -> list[RelationView]:
+    """Both directions, outgoing first: "Uses model X" then "Used by system Y".
+
+    Works from prefetched relations (``assets_with_relations``) when there are.
+    """
+    order = {value: index for index, value in enumerate(RelationType.values)}
+    outgoing = sorted(asset.relations_out.all(), key=lambda r: (order[r.type], r.target.name))
+    incoming = sorted(asset.relations_in.all(), key=lambda r: (order[r.type], r.source.name))
+    return [RelationView(r, r.get_type_display(), r.target, True) for r in outgoing] + [
+        RelationView(r, RELATION_INVERSE_LABELS[r.type], r.source, False) for r in incoming
+    ]
+
+
+def relations_for(organization: Organization) -> QuerySet[AssetRelation]:
+    return AssetRelation.objects.for_organization(organization).select_related("source", "target")
+
+
+def relation_get(*, organization: Organization, relation_id: int) -> AssetRelation:
+    return get_object_or_404(relations_for(organization), pk=relation_id)
+
+
+def asset_members(organization: Organization) -> list:
+    """The users who may own or look after an asset: the organization's members."""
+    memberships = Membership.objects.for_organization(organization).select_related("user")
+    return sorted((m.user for m in memberships), key=lambda u: (u.display_name.lower(), u.username))
+
+
+def members_by_handle(organization: Organization) -> dict[str, object]:
+    """Members keyed by lower-case username and by lower-case email (when no
+    two members share it): how imports and the API name an owner."""
+    users = asset_members(organization)
+    handles = {u.username.lower(): u for u in users}
+    emails: dict[str, list] = {}
+    for user in users:
+        if user.email:
+            emails.setdefault(user.email.lower(), []).append(user)
+    for email, owners in emails.items():
+        if len(owners) == 1:
+            handles.setdefault(email, owners[0])
+    return handles
+
+
+def asset_tags_in_use(organization: Organization) -> list[str]:
+    """Every tag used in the organization, sorted (one query over distinct tag sets)."""
+    tag_sets = (
+        Asset.objects.for_organization(organization)
+        .exclude(tags="")
+        .order_by()
+        .values_list("tags", flat=True)
+        .distinct()
+    )
+    return sorted({tag for tags in tag_sets for tag in tags_parse(tags)})
+
+
+def asset_summary(queryset: QuerySet[Asset]) -> dict[str, int]:
+    """Head counts of ``queryset`` in one query: total, AI, high/critical, high-risk AI, retired."""
+    return queryset.order_by().aggregate(
+        total=Count("id"),
+        ai=Count("id", filter=Q(kind__in=sorted(AI_KINDS))),
+        critical=Count("id", filter=Q(criticality__in=[Criticality.HIGH, Criticality.CRITICAL])),
+        high_risk_ai=Count("id", filter=Q(ai_risk_class__in=[AIRiskClass.HIGH, AIRiskClass.PROHIBITED])),
+        retired=Count("id", filter=Q(lifecycle_status=LifecycleStatus.RETIRED)),
+    )
+
+
+def asset_lookup(*, organization: Organization, query: str, exclude_id: int | None = None, limit: int = 20):
+    """Assets whose identifier or name contains ``query``, for pickers."""
+    queryset = Asset.objects.for_organization(organization).only("id", "identifier", "name", "kind")
+    if query:
+        queryset = queryset.filter(Q(identifier__icontains=query) | Q(name__icontains=query))
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return list(queryset.order_by("name", "id")[:limit])
+
+
+def asset_by_reference(*, organization: Organization, reference: str) -> Asset | None:
+    """The asset named by its identifier, by "identifier — name" as pickers
+    show it, or by its exact name when only one asset has it."""
+    reference = reference.strip()
+    if not reference:
+        return None
+    queryset = Asset.objects.for_organization(organization)
+    identifier = reference.split(" — ", 1)[0].strip()
+    found = queryset.filter(identifier__iexact=identifier).first()
+    if found is not None:
+        return found
+    by_name = list(queryset.filter(name__iexact=reference)[:2])
+    return by_name[0] if len(by_name) == 1 else None
+
+
+def asset_member_users(organization: Organization) -> QuerySet:
+    """The organization's members as users, for owner and custodian pickers."""
+    return User.objects.filter(memberships__organization=organization).order_by(
+        "first_name", "last_name", "username"
+    )

@@ -1,0 +1,212 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.fields import TAG_MAX_LENGTH, TAGS_MAX_COUNT
+
+from . import selectors
+from .models import (
+    RELATION_INVERSE_LABELS,
+    Asset,
+    AssetGroup,
+    AssetRelation,
+    RelationType,
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MemberField(serializers.Field):
+    """A member of the organization, written as a username or an email and read as the username."""
+
+    default_error_messages = {
+        "unknown": "No member of this organization has the username or email “{value}”.",
+        "invalid": "Give a username or an email.",
+    }
+
+    def to_representation(self, user):
+        return user.username if user is not None else None
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        members = self.context.get("members")
+        if members is None:
+            members = self.context["members"] = selectors.members_by_handle(self.context["organization"])
+        user = members.get(data.strip().lower())
+        if user is None:
+            self.fail("unknown", value=data.strip())
+        return user
+
+
+class AssetBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Asset
+        fields = ["id", "identifier", "name", "kind"]
+
+
+class AssetRelationLinkSerializer(serializers.Serializer):
+    """A relation as seen from one of its assets."""
+
+    id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=RelationType.choices)
+    direction = serializers.ChoiceField(
+        choices=[("outgoing", "outgoing"), ("incoming", "incoming")],
+        help_text="outgoing: this asset <type> the other; incoming: the other <type> this asset.",
+    )
+    label = serializers.CharField(help_text="How it reads from this asset, e.g. “Uses” or “Used by”.")
+    asset = AssetBriefSerializer(help_text="The asset at the other end.")
+    note = serializers.CharField()
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    owner = MemberField(
+        required=False,
+        help_text="Username or email of the member accountable for it; you when left out.",
+    )
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    custodian = MemberField(required=False, allow_null=True, help_text="Username or email of a member.")
+    group = serializers.ChoiceField(choices=AssetGroup.choices, read_only=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=TAG_MAX_LENGTH),
+        max_length=TAGS_MAX_COUNT,
+        required=False,
+        help_text='Short tags, e.g. ["pii", "claims"].',
+    )
+    relations = serializers.SerializerMethodField(help_text="Links to other assets, both directions.")
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "identifier",
+            "name",
+            "kind",
+            "group",
+            "description",
+            "owner",
+            "owner_name",
+            "custodian",
+            "location",
+            "classification",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "criticality",
+            "lifecycle_status",
+            "tags",
+            "ai_role",
+            "ai_model_type",
+            "ai_vendor",
+            "ai_version",
+            "ai_intended_purpose",
+            "ai_data_provenance",
+            "ai_data_licence",
+            "ai_personal_data",
+            "ai_automation_level",
+            "ai_human_oversight",
+            "ai_risk_class",
+            "ai_lifecycle_stage",
+            "relations",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness and the per-kind rules are the services' to check, for every entry point alike.
+        validators = []
+        extra_kwargs = {"identifier": {"required": False}}
+
+    @extend_schema_field(AssetRelationLinkSerializer(many=True))
+    def get_relations(self, asset):
+        return [
+            {
+                "id": view.relation.pk,
+                "type": view.relation.type,
+                "direction": "outgoing" if view.outgoing else "incoming",
+                "label": view.label,
+                "asset": AssetBriefSerializer(view.other).data,
+                "note": view.relation.note,
+            }
+            for view in selectors.relations_of(asset)
+        ]
+
+    def validate(self, attrs):
+        if self.instance is None and "owner" not in attrs:
+            attrs["owner"] = self.context["request"].user
+        return attrs
+
+
+class RelationDraftSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=RelationType.choices)
+    target = serializers.CharField(
+        max_length=40, help_text="Identifier of the target: another item of the request or an existing asset."
+    )
+
+
+class AssetBulkItemSerializer(AssetSerializer):
+    relations = RelationDraftSerializer(
+        many=True, required=False, help_text="Outgoing links of this item, by target identifier."
+    )
+
+    class Meta(AssetSerializer.Meta):
+        fields = [f for f in AssetSerializer.Meta.fields if f not in {"id", "created_at", "updated_at"}]
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the item in the request, from 0.")
+    field = serializers.CharField(
+        help_text="The field, e.g. `kind` or `relations[0].target`; `item` for the whole item."
+    )
+    message = serializers.CharField()
+
+
+class BulkErrorResponseSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = BulkErrorSerializer(many=True)
+
+
+class AssetRelationSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.none(), help_text="Id of the asset the link starts from."
+    )
+    target = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.none(), help_text="Id of the asset it points to."
+    )
+    source_asset = AssetBriefSerializer(source="source", read_only=True)
+    target_asset = AssetBriefSerializer(source="target", read_only=True)
+    label = serializers.SerializerMethodField(help_text="How it reads, e.g. “Uses”.")
+    inverse_label = serializers.SerializerMethodField(
+        help_text="How it reads from the target, e.g. “Used by”."
+    )
+
+    class Meta:
+        model = AssetRelation
+        fields = [
+            "id",
+            "source",
+            "target",
+            "type",
+            "note",
+            "label",
+            "inverse_label",
+            "source_asset",
+            "target_asset",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        organization = self.context.get("organization")
+        if organization is not None:
+            # Only this organization's assets can be named; another's id is "not found".
+            scoped = Asset.objects.for_organization(organization)
+            fields["source"].queryset = scoped
+            fields["target"].queryset = scoped
+        return fields
+
+    def get_label(self, relation) -> str:
+        return relation.get_type_display()
+
+    def get_inverse_label(self, relation) -> str:
+        return RELATION_INVERSE_LABELS[relation.type]

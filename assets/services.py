@@ -1,0 +1,485 @@
+"""Writes to the asset inventory. Each one checks the actor's role, validates,
+and saves through ``record_save`` / history-aware bulk inserts so that the
+history names who did it."""
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Length, Lower
+from simple_history.utils import bulk_create_with_history
+
+from core.services import record_delete, record_save
+from organizations.models import Membership, Organization
+
+from .models import (
+    AI_FIELDS,
+    IDENTIFIER_PREFIX,
+    Asset,
+    AssetRelation,
+    RelationType,
+    relation_kind_errors,
+)
+
+#: Fields a service may set on an asset; the rest are bookkeeping.
+ASSET_WRITABLE_FIELDS = frozenset(
+    {
+        "kind",
+        "name",
+        "identifier",
+        "description",
+        "owner",
+        "custodian",
+        "location",
+        "classification",
+        "confidentiality",
+        "integrity",
+        "availability",
+        "criticality",
+        "lifecycle_status",
+        "tags",
+        *AI_FIELDS,
+    }
+)
+IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+_NUMBERED_IDENTIFIER = re.compile(rf"^{re.escape(IDENTIFIER_PREFIX)}(\d+)$")
+BULK_MAX_ITEMS = 5000
+_TEXT_FIELDS = frozenset(
+    f.name for f in Asset._meta.concrete_fields if f.get_internal_type() in {"CharField", "TextField"}
+)
+
+
+# --- Who may do what ---------------------------------------------------------
+
+
+def _acting_membership(organization: Organization, actor) -> Membership:
+    membership = (
+        Membership.objects.for_organization(organization).filter(user=actor).select_related("user").first()
+        if actor is not None
+        else None
+    )
+    if membership is None:
+        raise PermissionDenied("Only members of the organization change its assets.")
+    return membership
+
+
+def _ensure_can_create(membership: Membership) -> None:
+    if not membership.can_create:
+        raise PermissionDenied("Your role in this organization does not allow adding assets.")
+
+
+def _ensure_can_edit(membership: Membership, asset: Asset) -> None:
+    if not membership.can_edit(asset):
+        raise PermissionDenied("You can change only the assets you own.")
+
+
+def _member_ids(organization: Organization) -> set[int]:
+    return set(Membership.objects.for_organization(organization).values_list("user_id", flat=True))
+
+
+def _people_errors(asset: Asset, *, membership: Membership, member_ids: set[int]) -> dict[str, str]:
+    errors = {}
+    if asset.owner_id is not None:
+        if asset.owner_id not in member_ids:
+            errors["owner"] = "The owner must be a member of this organization."
+        elif not membership.can_assign_owner(asset.owner):
+            errors["owner"] = "As a contributor you can register and keep only assets you own yourself."
+    if asset.custodian_id is not None and asset.custodian_id not in member_ids:
+        errors["custodian"] = "The custodian must be a member of this organization."
+    return errors
+
+
+# --- Identifiers -------------------------------------------------------------
+
+
+def _highest_identifier_number(organization: Organization) -> int:
+    """The highest N among the organization's ``AST-N`` identifiers (0 if none)."""
+    candidates = (
+        Asset.objects.for_organization(organization)
+        .filter(identifier__startswith=IDENTIFIER_PREFIX)
+        .annotate(identifier_length=Length("identifier"))
+        .order_by("-identifier_length", "-identifier")
+        .values_list("identifier", flat=True)
+    )
+    for identifier in candidates.iterator(chunk_size=100):
+        match = _NUMBERED_IDENTIFIER.match(identifier)
+        if match:
+            return int(match.group(1))
+    return 0
+
+
+def _identifier_format(number: int) -> str:
+    return f"{IDENTIFIER_PREFIX}{number:04d}"
+
+
+def _identifier_errors(identifier: str) -> str | None:
+    if identifier and not IDENTIFIER_PATTERN.match(identifier):
+        return "Use letters, digits and . _ / - only, starting with a letter or digit."
+    return None
+
+
+_IDENTIFIER_TAKEN = "Another asset of this organization already has this identifier."
+
+
+def _identifier_taken(organization: Organization, identifier: str, *, exclude_pk: int | None = None) -> bool:
+    queryset = Asset.objects.for_organization(organization).filter(identifier__iexact=identifier)
+    if exclude_pk is not None:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.exists()
+
+
+def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {name: list(messages) for name, messages in exc.message_dict.items()}
+    return {"non_field_errors": list(exc.messages)}
+
+
+def _apply(asset: Asset, values: Mapping[str, Any]) -> list[str]:
+    unknown = set(values) - ASSET_WRITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Not asset fields: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        if value is None and name in _TEXT_FIELDS:
+            value = ""
+        setattr(asset, name, value)
+    return list(values)
+
+
+# --- One asset ---------------------------------------------------------------
+
+
+def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]) -> Asset:
+    """Register an asset; its identifier is the next ``AST-NNNN`` when none is given.
+
+    Raises ``PermissionDenied`` when the actor may not add assets and
+    ``ValidationError`` (per field) when the asset is not valid — including an
+    owner who is not a member, a contributor naming someone else as owner, and
+    AI fields on an information asset.
+    """
+    membership = _acting_membership(organization, actor)
+    _ensure_can_create(membership)
+    asset = Asset(organization=organization)
+    _apply(asset, values)
+    asset.identifier = (asset.identifier or "").strip()
+    generated = not asset.identifier
+    errors = _people_errors(asset, membership=membership, member_ids=_member_ids(organization))
+    if message := _identifier_errors(asset.identifier):
+        errors["identifier"] = message
+    elif not generated and _identifier_taken(organization, asset.identifier):
+        errors["identifier"] = _IDENTIFIER_TAKEN
+    for attempt in range(5):
+        if generated:
+            asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1 + attempt)
+        try:
+            asset.full_clean(validate_constraints=False)
+        except ValidationError as exc:
+            errors = {**_validation_errors(exc), **errors}
+        if errors:
+            raise ValidationError(errors)
+        try:
+            with transaction.atomic():
+                return record_save(asset, actor=actor, reason="Asset registered")
+        except IntegrityError:
+            # Someone else took the identifier between our read and our write.
+            if not generated:
+                raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
+    raise ValidationError({"identifier": "Could not find a free identifier; give one explicitly."})
+
+
+def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
+    """Change an asset. Contributors change only what they own and cannot hand it to someone else."""
+    organization = asset.organization
+    membership = _acting_membership(organization, actor)
+    _ensure_can_edit(membership, asset)
+    changed = _apply(asset, values)
+    if "identifier" in values:
+        asset.identifier = (asset.identifier or "").strip()
+        if not asset.identifier:
+            asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1)
+    errors = _people_errors(asset, membership=membership, member_ids=_member_ids(organization))
+    if message := _identifier_errors(asset.identifier):
+        errors["identifier"] = message
+    elif _identifier_taken(organization, asset.identifier, exclude_pk=asset.pk):
+        errors["identifier"] = _IDENTIFIER_TAKEN
+    try:
+        asset.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = {**_validation_errors(exc), **errors}
+    if errors:
+        raise ValidationError(errors)
+    update_fields = sorted({*changed, "criticality", "updated_at"})
+    try:
+        with transaction.atomic():
+            return record_save(asset, actor=actor, reason="Asset changed", update_fields=update_fields)
+    except IntegrityError:
+        raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
+
+
+@transaction.atomic
+def asset_delete(*, asset: Asset, actor) -> None:
+    """Delete an asset and its relations; their history keeps them, with who deleted them."""
+    membership = _acting_membership(asset.organization, actor)
+    _ensure_can_edit(membership, asset)
+    relations = AssetRelation.objects.for_organization(asset.organization).filter(
+        Q(source=asset) | Q(target=asset)
+    )
+    for relation in relations:
+        record_delete(relation, actor=actor, reason=f"Asset {asset.identifier} deleted")
+    record_delete(asset, actor=actor, reason="Asset deleted")
+
+
+# --- Relations ---------------------------------------------------------------
+
+
+def asset_relation_create(
+    *, organization: Organization, actor, source: Asset, target: Asset, type: str, note: str = ""
+) -> AssetRelation:
+    """Link ``source`` to ``target`` ("source <type> target").
+
+    Whoever may change the source asset may link it. Both assets must belong
+    to ``organization``; self-links, duplicates and links that make no sense
+    for the kinds (a dataset "trained on" something) are refused per field.
+    """
+    membership = _acting_membership(organization, actor)
+    if source.organization_id != organization.pk:
+        raise ValidationError({"source": "The asset must belong to this organization."})
+    if target.organization_id != organization.pk:
+        raise ValidationError({"target": "Both assets must belong to the same organization."})
+    _ensure_can_edit(membership, source)
+    if source.pk == target.pk:
+        raise ValidationError({"target": "An asset cannot be linked to itself."})
+    relation = AssetRelation(organization=organization, source=source, target=target, type=type, note=note)
+    relation.full_clean()
+    with transaction.atomic():
+        return record_save(relation, actor=actor, reason="Assets linked")
+
+
+def asset_relation_delete(*, relation: AssetRelation, actor) -> None:
+    membership = _acting_membership(relation.organization, actor)
+    _ensure_can_edit(membership, relation.source)
+    record_delete(relation, actor=actor, reason="Assets unlinked")
+
+
+# --- Many assets at once (import, API bulk) --------------------------------
+
+
+@dataclass
+class AssetDraft:
+    """One asset to create in bulk, with the relations it starts from
+    (``(type, target identifier)``; the target may be another draft)."""
+
+    values: dict[str, Any]
+    relations: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class AssetBulkPlan:
+    """What a bulk create would write, or why it cannot: ``errors`` maps an
+    item's index to ``{field: [messages]}``."""
+
+    assets: list[Asset]
+    relations: list[tuple[int, str, int | Asset]]  # (source index, type, target index or existing asset)
+    errors: dict[int, dict[str, list[str]]]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(messages) for fields in self.errors.values() for messages in fields.values())
+
+
+class AssetBulkError(ValidationError):
+    """Some items of a bulk create are invalid; nothing was written."""
+
+    def __init__(self, plan: AssetBulkPlan):
+        self.plan = plan
+        super().__init__(f"{len(plan.errors)} of {len(plan.assets)} items are invalid; nothing was created.")
+
+
+def asset_bulk_validate(
+    *,
+    organization: Organization,
+    actor,
+    drafts: Sequence[AssetDraft],
+    errors: Mapping[int, Mapping] = (),
+    item_names: Sequence[str] = (),
+) -> AssetBulkPlan:
+    """Validate ``drafts`` as one batch without writing anything.
+
+    Every item is checked like ``asset_create`` would, plus what only a batch
+    can get wrong: an identifier used twice in the batch or already taken, and
+    relations to identifiers that exist neither in the batch nor in the
+    organization. ``errors`` are problems the caller already found per index
+    (cells that did not parse); they are merged in. ``item_names`` say how a
+    message names another item ("line 7"; "item 6" by default). Blank
+    identifiers get the next free numbers, so a preview shows what would be written.
+    """
+    membership = _acting_membership(organization, actor)
+    _ensure_can_create(membership)
+    if len(drafts) > BULK_MAX_ITEMS:
+        raise ValidationError(f"At most {BULK_MAX_ITEMS} assets at once; split the file or the request.")
+    found: dict[int, dict[str, list[str]]] = defaultdict(dict)
+    for index, fields in dict(errors).items():
+        for name, messages in fields.items():
+            found[index].setdefault(name, []).extend(messages)
+    member_ids = _member_ids(organization)
+
+    assets = []
+    for index, draft in enumerate(drafts):
+        asset = Asset(organization=organization)
+        _apply(asset, draft.values)
+        asset.identifier = (asset.identifier or "").strip()
+        problems: dict[str, list[str]] = {}
+        try:
+            # Organization, owner and custodian are checked against what we know below,
+            # not one query per row; the identifier against the batch and the table.
+            asset.full_clean(exclude={"organization", "owner", "custodian"}, validate_constraints=False)
+        except ValidationError as exc:
+            problems.update(_validation_errors(exc))
+        if draft.values.get("owner") is None and "owner" not in found.get(index, {}):
+            problems.setdefault("owner", []).append("This field cannot be blank.")
+        for name, message in _people_errors(asset, membership=membership, member_ids=member_ids).items():
+            problems.setdefault(name, []).append(message)
+        if message := _identifier_errors(asset.identifier):
+            problems.setdefault("identifier", []).append(message)
+        for name, messages in problems.items():
+            # What the caller found in a cell says it more precisely than the model would.
+            if not found[index].get(name):
+                found[index][name] = list(dict.fromkeys(messages))
+        assets.append(asset)
+
+    # Identifiers: unique in the batch and not yet taken in the organization.
+    first_index: dict[str, int] = {}
+    for index, asset in enumerate(assets):
+        key = asset.identifier.lower()
+        if not key:
+            continue
+        if key in first_index:
+            first = first_index[key]
+            name = item_names[first] if first < len(item_names) else f"item {first}"
+            found[index].setdefault("identifier", []).append(
+                f"“{asset.identifier}” is already used on {name}."
+            )
+        else:
+            first_index[key] = index
+    existing = _existing_by_identifier(organization, [a.identifier for a in assets if a.identifier])
+    for index, asset in enumerate(assets):
+        if asset.identifier and asset.identifier.lower() in existing:
+            found[index].setdefault("identifier", []).append(
+                f"“{asset.identifier}” already exists in this organization."
+            )
+    next_number = _highest_identifier_number(organization)
+    for asset in assets:
+        if match := _NUMBERED_IDENTIFIER.match(asset.identifier):
+            next_number = max(next_number, int(match.group(1)))
+    for asset in assets:
+        if not asset.identifier:
+            next_number += 1
+            asset.identifier = _identifier_format(next_number)
+
+    relations = _bulk_relations(organization, drafts, assets, first_index, found)
+    for index, fields in list(found.items()):
+        if not fields:
+            del found[index]
+    return AssetBulkPlan(assets=assets, relations=relations, errors=dict(sorted(found.items())))
+
+
+def _existing_by_identifier(organization: Organization, identifiers: list[str]) -> dict[str, Asset]:
+    """The organization's assets among ``identifiers``, keyed by lower-case identifier."""
+    wanted = sorted({i.lower() for i in identifiers if i})
+    found = {}
+    queryset = (
+        Asset.objects.for_organization(organization)
+        .annotate(identifier_lower=Lower("identifier"))
+        .only("id", "identifier", "kind", "organization_id")
+    )
+    for start in range(0, len(wanted), 500):
+        for asset in queryset.filter(identifier_lower__in=wanted[start : start + 500]):
+            found[asset.identifier.lower()] = asset
+    return found
+
+
+def _bulk_relations(organization, drafts, assets, batch_index, found):
+    references = {ref.strip().lower() for d in drafts for _, ref in d.relations if ref.strip()}
+    outside = _existing_by_identifier(organization, [r for r in references if r not in batch_index])
+    relations: list[tuple[int, str, int | Asset]] = []
+    for index, draft in enumerate(drafts):
+        seen = set()
+        for relation_type, reference in draft.relations:
+            key = reference.strip().lower()
+            problem = None
+            target: int | Asset | None = None
+            if relation_type not in RelationType.values:
+                problem = (
+                    f"“{relation_type}” is not a relation type; use one of {', '.join(RelationType.values)}."
+                )
+            elif not key:
+                problem = f"“{relation_type}” needs the identifier of the asset it points to."
+            elif key in batch_index:
+                target = batch_index[key]
+            elif key in outside:
+                target = outside[key]
+            else:
+                problem = f"No asset “{reference.strip()}” in this file or in the organization."
+            if target is not None:
+                target_kind = assets[target].kind if isinstance(target, int) else target.kind
+                if target == index:
+                    problem = "An asset cannot be linked to itself."
+                elif (relation_type, key) in seen:
+                    problem = f"“{relation_type} {reference.strip()}” is listed twice."
+                else:
+                    kind_errors = relation_kind_errors(
+                        relation_type, source_kind=assets[index].kind, target_kind=target_kind
+                    )
+                    if kind_errors:
+                        problem = " ".join(kind_errors.values())
+            if problem:
+                found[index].setdefault("relations", []).append(problem)
+            else:
+                seen.add((relation_type, key))
+                relations.append((index, relation_type, target))
+    return relations
+
+
+def asset_bulk_create(
+    *, organization: Organization, actor, drafts: Sequence[AssetDraft], reason: str = "Assets imported"
+) -> list[Asset]:
+    """Create every draft and its relations, or nothing.
+
+    Raises ``AssetBulkError`` (with the per-item errors) when any item is
+    invalid. Rows are inserted with ``bulk_create_with_history``, so each
+    asset and relation gets a "created" history entry naming ``actor``.
+    """
+    with transaction.atomic():
+        plan = asset_bulk_validate(organization=organization, actor=actor, drafts=drafts)
+        if not plan.is_valid:
+            raise AssetBulkError(plan)
+        try:
+            assets = bulk_create_with_history(
+                plan.assets, Asset, batch_size=500, default_user=actor, default_change_reason=reason
+            )
+        except IntegrityError:
+            raise ValidationError(
+                "Another change took some of these identifiers meanwhile; nothing was created. Try again."
+            ) from None
+        relations = [
+            AssetRelation(
+                organization=organization,
+                source=assets[source],
+                target=assets[target] if isinstance(target, int) else target,
+                type=relation_type,
+            )
+            for source, relation_type, target in plan.relations
+        ]
+        if relations:
+            bulk_create_with_history(
+                relations, AssetRelation, batch_size=500, default_user=actor, default_change_reason=reason
+            )
+    return assets

@@ -1,0 +1,417 @@
+"""The inventory pages. Each view resolves the organization through
+``OrganizationMixin``, reads through ``selectors`` and writes through ``services``."""
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from core.tabular import CSV, XLSX, TabularError, table_read, table_response, table_write
+from core.views import OrganizationMixin
+from organizations.roles import Capability
+
+from . import selectors, services
+from .filters import ORDERING_FIELDS, AssetFilter
+from .forms import AssetForm, AssetImportForm, RelationAddForm
+from .models import (
+    AI_KINDS,
+    AI_REQUIRED_FIELDS,
+    AIRiskClass,
+    AssetGroup,
+    AssetKind,
+    Classification,
+    Criticality,
+    LifecycleStatus,
+)
+from .tabular import (
+    ASSET_COLUMNS,
+    AssetImportError,
+    asset_export_rows,
+    asset_import,
+    asset_import_preview,
+    table_rows_pack,
+    table_rows_unpack,
+)
+
+PAGE_SIZES = (25, 50, 100, 200)
+IMPORT_SALT = "assets.import"
+IMPORT_MAX_AGE = 2 * 60 * 60
+
+
+def _kind_groups():
+    return [
+        (AssetGroup.INFORMATION.label, [(k.value, k.label) for k in AssetKind if k not in AI_KINDS]),
+        (AssetGroup.AI.label, [(k.value, k.label) for k in AssetKind if k in AI_KINDS]),
+    ]
+
+
+class AssetListView(OrganizationMixin, TemplateView):
+    """The inventory: filters, search, sortable columns, pages."""
+
+    template_name = "assets/asset_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = AssetFilter(self.request.GET or None, queryset=selectors.assets_for(self.organization))
+        queryset = filterset.qs
+        if not self.request.GET.get("ordering"):
+            queryset = queryset.order_by("name", "id")
+        try:
+            page_size = int(self.request.GET.get("page_size", 50))
+        except ValueError:
+            page_size = 50
+        page_size = page_size if page_size in PAGE_SIZES else 50
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        params = self.request.GET
+        active_filters = [
+            key
+            for key in (
+                "search",
+                "kind",
+                "group",
+                "classification",
+                "criticality",
+                "owner",
+                "ai_risk_class",
+                "lifecycle_status",
+                "tag",
+            )
+            if params.get(key)
+        ]
+        context.update(
+            page_obj=page,
+            assets=page.object_list,
+            paginator=paginator,
+            filter_form=filterset.form,
+            params=params,
+            active_filter_count=len(active_filters),
+            ordering=params.get("ordering", ""),
+            ordering_fields=ORDERING_FIELDS,
+            page_sizes=PAGE_SIZES,
+            page_size=page_size,
+            kind_groups=_kind_groups(),
+            group_choices=AssetGroup.choices,
+            classification_choices=Classification.choices,
+            criticality_choices=Criticality.choices,
+            lifecycle_choices=LifecycleStatus.choices,
+            risk_class_choices=AIRiskClass.choices,
+            members=selectors.asset_members(self.organization),
+            tags_in_use=selectors.asset_tags_in_use(self.organization),
+            summary=selectors.asset_summary(selectors.assets_for(self.organization)),
+            can_create=self.membership.can_create,
+            can_export=self.membership.can(Capability.EXPORT),
+            query_string=params.urlencode(),
+        )
+        return context
+
+
+class AssetDetailView(OrganizationMixin, TemplateView):
+    """One asset: its fields, its relations both ways, and the form to link it (POST)."""
+
+    template_name = "assets/asset_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asset = selectors.asset_get(
+            organization=self.organization, asset_id=kwargs["pk"], with_relations=True
+        )
+        context.update(
+            asset=asset,
+            relations=selectors.relations_of(asset),
+            can_edit=self.membership.can_edit(asset),
+            can_link=self.membership.can_create,
+            relation_form=kwargs.get("relation_form") or RelationAddForm(),
+            ai_required=AI_REQUIRED_FIELDS.get(asset.kind, ()),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.membership.can_create:
+            raise PermissionDenied("Your role in this organization does not allow linking assets.")
+        asset = selectors.asset_get(organization=self.organization, asset_id=kwargs["pk"])
+        form = RelationAddForm(request.POST)
+        if form.is_valid():
+            other = selectors.asset_by_reference(
+                organization=self.organization, reference=form.cleaned_data["asset"]
+            )
+            if other is None:
+                form.add_error("asset", "No asset of this organization has this identifier or name.")
+            else:
+                outgoing, relation_type = form.direction_and_type
+                source, target = (asset, other) if outgoing else (other, asset)
+                try:
+                    relation = services.asset_relation_create(
+                        organization=self.organization,
+                        actor=request.user,
+                        source=source,
+                        target=target,
+                        type=relation_type,
+                        note=form.cleaned_data["note"],
+                    )
+                except PermissionDenied:
+                    form.add_error(
+                        "asset", f"Only the owner of {source} (or an officer) can link it this way."
+                    )
+                except ValidationError as exc:
+                    for errors in exc.message_dict.values():
+                        form.add_error("asset", errors)
+                else:
+                    messages.success(request, f"Linked: {relation}.")
+                    return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
+        context = self.get_context_data(relation_form=form, **kwargs)
+        return self.render_to_response(context, status=400)
+
+
+class AssetFormMixin:
+    template_name = "assets/asset_form.html"
+    form_class = AssetForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["members"] = selectors.asset_member_users(self.organization)
+        kwargs["membership"] = self.membership
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context["ai_kinds"] = sorted(AI_KINDS)
+        context["ai_required"] = {kind: list(fields) for kind, fields in AI_REQUIRED_FIELDS.items()}
+        context["ai_sections"] = form.ai_sections()
+        context["form_is_ai"] = form.current_kind() in AI_KINDS
+        return context
+
+
+class AssetCreateView(AssetFormMixin, OrganizationMixin, FormView):
+    required_capability = Capability.EDIT_OWN
+
+    def get_initial(self):
+        initial = super().get_initial()
+        kind = self.request.GET.get("kind")
+        if kind in AssetKind.values:
+            initial["kind"] = kind
+        return initial
+
+    def form_valid(self, form):
+        try:
+            asset = services.asset_create(
+                organization=self.organization, actor=self.request.user, values=form.values()
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{asset.identifier} {asset.name} is in the inventory.")
+        return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
+
+
+class AssetUpdateView(AssetFormMixin, OrganizationMixin, FormView):
+    required_capability = Capability.EDIT_OWN
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.asset = None
+
+    def get_asset(self):
+        if self.asset is None:
+            self.asset = selectors.asset_get(organization=self.organization, asset_id=self.kwargs["pk"])
+            if not self.membership.can_edit(self.asset):
+                raise PermissionDenied("You can change only the assets you own.")
+        return self.asset
+
+    def get(self, request, *args, **kwargs):
+        self.get_asset()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_asset()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_asset()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["asset"] = self.get_asset()
+        return context
+
+    def form_valid(self, form):
+        # A separate copy, so that a refused change does not show in the page's title as if saved.
+        asset = selectors.asset_get(organization=self.organization, asset_id=self.kwargs["pk"])
+        try:
+            asset = services.asset_update(asset=asset, actor=self.request.user, values=form.values())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{asset.identifier} {asset.name} saved.")
+        return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
+
+
+class AssetDeleteView(OrganizationMixin, TemplateView):
+    required_capability = Capability.EDIT_OWN
+    template_name = "assets/asset_confirm_delete.html"
+
+    def get_asset(self):
+        asset = selectors.asset_get(organization=self.organization, asset_id=self.kwargs["pk"])
+        if not self.membership.can_edit(asset):
+            raise PermissionDenied("You can delete only the assets you own.")
+        return asset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        asset = self.get_asset()
+        context["asset"] = asset
+        context["relation_count"] = asset.relations_out.count() + asset.relations_in.count()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        asset = self.get_asset()
+        label = f"{asset.identifier} {asset.name}"
+        services.asset_delete(asset=asset, actor=request.user)
+        messages.success(request, f"{label} was deleted. Its history keeps every version and who deleted it.")
+        return redirect("assets:list", organization_slug=self.organization.slug)
+
+
+class RelationRemoveView(OrganizationMixin, View):
+    required_capability = Capability.EDIT_OWN
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        asset = selectors.asset_get(organization=self.organization, asset_id=kwargs["pk"])
+        relation = selectors.relation_get(organization=self.organization, relation_id=kwargs["relation_id"])
+        if asset.pk not in (relation.source_id, relation.target_id):
+            raise Http404("No such relation")
+        label = str(relation)
+        try:
+            services.asset_relation_delete(relation=relation, actor=request.user)
+        except PermissionDenied:
+            messages.error(
+                request, f"Only the owner of {relation.source} (or an officer) can remove this link."
+            )
+        else:
+            messages.success(request, f"Unlinked: {label}.")
+        return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
+
+
+class AssetLookupView(OrganizationMixin, TemplateView):
+    """Options for the relation picker (htmx): assets whose identifier or name matches."""
+
+    template_name = "assets/_lookup_options.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        exclude = self.request.GET.get("exclude", "")
+        context["options"] = selectors.asset_lookup(
+            organization=self.organization,
+            query=self.request.GET.get("asset", "").split(" — ", 1)[0].strip(),
+            exclude_id=int(exclude) if exclude.isdigit() else None,
+        )
+        return context
+
+
+class AssetExportView(OrganizationMixin, View):
+    """The filtered inventory as CSV or XLSX (same query string as the list page)."""
+
+    required_capability = Capability.EXPORT
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format", XLSX)
+        if fmt not in (CSV, XLSX):
+            fmt = XLSX
+        filterset = AssetFilter(request.GET or None, queryset=selectors.assets_for(self.organization))
+        queryset = selectors.assets_with_relations(filterset.qs)
+        if not request.GET.get("ordering"):
+            queryset = queryset.order_by("identifier", "id")
+        content = table_write(asset_export_rows(queryset), columns=ASSET_COLUMNS, fmt=fmt, title="Assets")
+        stem = f"{self.organization.slug}-assets-{timezone.localdate():%Y-%m-%d}"
+        return table_response(content, fmt=fmt, filename_stem=stem)
+
+
+class AssetImportTemplateView(OrganizationMixin, View):
+    """An empty file with the import columns (and, in XLSX, a sheet explaining them)."""
+
+    required_capability = Capability.EDIT_OWN
+
+    def get(self, request, *args, **kwargs):
+        fmt = kwargs["fmt"]
+        if fmt not in (CSV, XLSX):
+            raise Http404("No such format")
+        content = table_write([], columns=ASSET_COLUMNS, fmt=fmt, title="Assets")
+        return table_response(content, fmt=fmt, filename_stem="asset-import-template")
+
+
+class AssetImportView(OrganizationMixin, FormView):
+    """Step 1: upload. Step 2 (the response to the upload): a preview of every
+    row with its problems; nothing is written. Step 3: ``AssetImportConfirmView``."""
+
+    required_capability = Capability.EDIT_OWN
+    template_name = "assets/asset_import.html"
+    form_class = AssetImportForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = ASSET_COLUMNS
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            table = table_read(upload, columns=ASSET_COLUMNS, max_rows=services.BULK_MAX_ITEMS)
+        except TabularError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        if not table.rows:
+            form.add_error("file", "The file has a header row but no assets under it.")
+            return self.form_invalid(form)
+        packed = table_rows_pack(table)
+        preview = asset_import_preview(
+            organization=self.organization, actor=self.request.user, rows=table.rows
+        )
+        return self._preview(preview, packed=packed, filename=upload.name, ignored=table.ignored_headers)
+
+    def _preview(self, preview, *, packed, filename, ignored=(), status=200):
+        token = signing.dumps(
+            {"o": self.organization.pk, "u": self.request.user.pk, "f": filename, "rows": packed},
+            salt=IMPORT_SALT,
+            compress=True,
+        )
+        context = self.get_context_data(
+            preview=preview, token=token, filename=filename, ignored_headers=ignored, form=AssetImportForm()
+        )
+        return render(self.request, "assets/asset_import_preview.html", context, status=status)
+
+
+class AssetImportConfirmView(AssetImportView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+        except signing.BadSignature:
+            messages.error(request, "This preview has expired or was altered. Upload the file again.")
+            return redirect("assets:import", organization_slug=self.organization.slug)
+        if payload.get("o") != self.organization.pk or payload.get("u") != request.user.pk:
+            raise PermissionDenied("This preview belongs to another organization or user.")
+        rows = table_rows_unpack(payload["rows"])
+        filename = payload.get("f", "")
+        try:
+            assets = asset_import(
+                organization=self.organization, actor=request.user, rows=rows, filename=filename
+            )
+        except AssetImportError:
+            # Something changed since the preview (an identifier taken, a member removed): show it again.
+            preview = asset_import_preview(organization=self.organization, actor=request.user, rows=rows)
+            messages.error(request, "The inventory changed since the preview; nothing was imported.")
+            return self._preview(preview, packed=payload["rows"], filename=filename, status=400)
+        messages.success(
+            request, f"Imported {len(assets)} asset{'s' if len(assets) != 1 else ''} from {filename}."
+        )
+        return redirect(reverse("assets:list", args=[self.organization.slug]) + "?ordering=-created_at")

@@ -1,0 +1,54 @@
+"""The inventory page and the API list cost the same number of queries for 5 or 40 assets."""
+
+import pytest
+
+from tests.factories import AISystemFactory, AssetFactory, AssetRelationFactory
+
+
+def _fill(organization, owner, custodian, count):
+    for i in range(count):
+        if i % 2:
+            source = AISystemFactory(
+                organization=organization, owner=owner, custodian=custodian, tags=["ai", f"t{i}"]
+            )
+            target = AssetFactory(organization=organization, owner=custodian, tags=["infra"])
+            AssetRelationFactory(source=source, target=target, type="hosted_on")
+        else:
+            AssetFactory(organization=organization, owner=owner, tags=[f"tag{i}"])
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_the_list_page_query_count_does_not_grow(
+    client, acme, alice, bob, password, django_assert_max_num_queries, count
+):
+    _fill(acme, alice, bob, count)
+    client.login(username="alice", password=password)
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            "/o/acme/assets/", {"page_size": 100, "ordering": "-criticality", "tag": "", "group": ""}
+        )
+    assert response.status_code == 200
+    assert len(response.context["assets"]) >= count
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_the_api_list_query_count_does_not_grow(
+    api_as, acme, alice, bob, django_assert_max_num_queries, count
+):
+    _fill(acme, alice, bob, count)
+    client = api_as(alice)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/organizations/acme/assets/", {"page_size": 100})
+    assert response.status_code == 200
+    assert response.json()["count"] >= count
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_the_export_query_count_does_not_grow(
+    client, acme, alice, bob, password, django_assert_max_num_queries, count
+):
+    _fill(acme, alice, bob, count)
+    client.login(username="alice", password=password)
+    with django_assert_max_num_queries(10):
+        response = client.get("/o/acme/assets/export/", {"format": "xlsx"})
+    assert response.status_code == 200
