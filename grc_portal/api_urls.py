@@ -1,13 +1,20 @@
 """Everything under ``/api/v1/``. Organization-owned resources nest under
 ``organizations/{organization_slug}/``."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
 from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
 from organizations.api import MemberViewSet, OrganizationViewSet
+from risks.api import (
+    ImpactAssessmentViewSet,
+    ImpactItemViewSet,
+    RiskMethodologyViewSet,
+    RiskViewSet,
+    TreatmentActionViewSet,
+)
 
 ORG = r"organizations/(?P<organization_slug>[-a-zA-Z0-9_]+)"
 
@@ -21,8 +28,17 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register(rf"{ORG}/members", MemberViewSet, basename="member")
 router.register(rf"{ORG}/assets", AssetViewSet, basename="asset")
 router.register(rf"{ORG}/asset-relations", AssetRelationViewSet, basename="asset-relation")
+router.register(rf"{ORG}/risks", RiskViewSet, basename="risk")
+router.register(rf"{ORG}/treatment-actions", TreatmentActionViewSet, basename="treatment-action")
+router.register(rf"{ORG}/impact-assessments", ImpactAssessmentViewSet, basename="impact-assessment")
+router.register(rf"{ORG}/impact-items", ImpactItemViewSet, basename="impact-item")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    re_path(
+        rf"^{ORG}/risk-methodology/$",
+        RiskMethodologyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),
+        name="risk-methodology",
+    ),
     path("", include(router.urls)),
 ]

@@ -234,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "assets.models.Rating",
+        "RiskLevelEnum": "risks.models.Level",
+        "RiskStatusEnum": "risks.models.RiskStatus",
+        "TreatmentActionStatusEnum": "risks.models.ActionStatus",
+        "ImpactAssessmentStatusEnum": "risks.models.AssessmentStatus",
     },
 }
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("controls.urls")),
     path("", include("assets.urls")),
+    path("", include("risks.urls")),
 ]

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 from controls.selectors import crosswalk_summary
 from core.history import history_for
 from core.views import OrganizationMixin
+from risks.selectors import risk_overview
 
 from . import selectors, services
 from .forms import MemberAddForm, MemberCreateForm, MembershipRoleForm, OrganizationForm
@@ -77,6 +78,7 @@ class OverviewView(OrganizationMixin, TemplateView):
         )
         context["recent_activity"] = selectors.member_activity(self.organization, limit=8)
         context["crosswalk"] = crosswalk_summary()
+        context["risk_overview"] = risk_overview(self.organization)
         return context
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -103,3 +105,62 @@ class AssetRelationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(AISystemFactory)
     target = factory.SubFactory(AIModelFactory, organization=factory.SelfAttribute("..source.organization"))
     type = "uses"
+
+
+# --- Risks ------------------------------------------------------------------
+
+
+def _next_risk_number(organization) -> int:
+    from risks.services.register import next_number
+
+    return next_number(organization)
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    """An information security risk rated on the organization's methodology;
+    pass ``owner`` a member of ``organization``."""
+
+    class Meta:
+        model = "risks.Risk"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    number = factory.LazyAttribute(lambda risk: _next_risk_number(risk.organization))
+    title = factory.Sequence(lambda n: f"Risk {n}")
+    category = "information_security"
+    threat = "Ransomware"
+    vulnerability = "Unpatched hypervisor"
+    affects_availability = True
+    owner = factory.SubFactory(UserFactory)
+    inherent_likelihood = 3
+    inherent_impact = 4
+    status = "assessed"
+    next_review_date = datetime.date(2100, 1, 1)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from risks.selectors import methodology_for
+
+        risk = model_class(*args, **kwargs)
+        risk.rate(methodology_for(risk.organization))
+        risk.save()
+        return risk
+
+
+class AIRiskFactory(RiskFactory):
+    category = "ai"
+    threat = ""
+    vulnerability = ""
+    affects_availability = False
+    ai_harm_area = "fairness_bias"
+
+
+class TreatmentActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "risks.TreatmentAction"
+
+    organization = factory.SelfAttribute("risk.organization")
+    risk = factory.SubFactory(RiskFactory)
+    description = factory.Sequence(lambda n: f"Treatment step {n}")
+    owner = factory.SelfAttribute("risk.owner")
+    due_date = datetime.date(2100, 1, 1)
+    status = "open"

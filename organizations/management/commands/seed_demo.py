@@ -10,6 +10,7 @@ from assets.demo import demo_assets_create
 from organizations import services
 from organizations.models import Membership, Organization
 from organizations.roles import Role
+from risks.demo import demo_risks_create
 
 User = get_user_model()
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         elif not Membership.objects.filter(organization=organization, user=user).exists():
             services.membership_add(organization=organization, actor=user, user=user, role=Role.ADMIN)
         demo_assets_create(organization=organization, actor=user)
+        demo_risks_create(organization=organization, actor=user)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,371 @@
+"""Forms of the register and impact assessment pages. They translate fields;
+the rules live in the models and services, whose errors are put back on the fields."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.tabular import MAX_UPLOAD_BYTES
+from organizations.roles import Capability
+
+from .models import (
+    EDITABLE_STATUSES,
+    ActionStatus,
+    Category,
+    ImpactAssessment,
+    ImpactItem,
+    Risk,
+    RiskMethodology,
+    RiskStatus,
+    TreatmentAction,
+)
+from .selectors import control_label
+
+
+class ServiceErrorsMixin:
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+    def _post_clean(self):
+        # The services validate once, for every entry point; the form only parses.
+        pass
+
+
+def _member_label(user) -> str:
+    return f"{user.display_name} ({user.username})"
+
+
+def _scale_choices(labels: list[str], *, blank: str | None = None) -> list[tuple]:
+    choices = [(str(value), f"{value} — {label}") for value, label in enumerate(labels, start=1)]
+    return [("", blank), *choices] if blank is not None else [("", "Choose…"), *choices]
+
+
+class RiskForm(ServiceErrorsMixin, forms.ModelForm):
+    RATINGS = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+
+    inherent_likelihood = forms.TypedChoiceField(label="Likelihood", coerce=int)
+    inherent_impact = forms.TypedChoiceField(label="Impact", coerce=int)
+    residual_likelihood = forms.TypedChoiceField(
+        label="Likelihood", coerce=int, required=False, empty_value=None
+    )
+    residual_impact = forms.TypedChoiceField(label="Impact", coerce=int, required=False, empty_value=None)
+    assets = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Affected assets",
+        help_text="Information and AI assets this risk would hurt. Ctrl/⌘-click to choose several.",
+    )
+    controls = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Treatment controls",
+        help_text="Controls of either standard that treat the risk; type to narrow the list.",
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "description",
+            "category",
+            "owner",
+            "threat",
+            "vulnerability",
+            "affects_confidentiality",
+            "affects_integrity",
+            "affects_availability",
+            "ai_harm_area",
+            "inherent_likelihood",
+            "inherent_impact",
+            "treatment",
+            "treatment_plan",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_rationale",
+            "status",
+            "next_review_date",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "treatment_plan": forms.Textarea(attrs={"rows": 3}),
+            "residual_rationale": forms.Textarea(attrs={"rows": 2}),
+            "next_review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, methodology: RiskMethodology, members, membership, assets, controls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.methodology = methodology
+        self.fields["category"].widget.attrs["data-risk-category"] = ""
+        self.fields["category"].choices = [("", "Choose a category…"), *Category.choices]
+        self.fields["ai_harm_area"].choices = [
+            ("", "Choose a harm area…"),
+            *self.fields["ai_harm_area"].choices[1:],
+        ]
+        self.fields["treatment"].choices = [("", "Not decided yet"), *self.fields["treatment"].choices[1:]]
+        self.fields["next_review_date"].required = False
+        self.fields[
+            "next_review_date"
+        ].help_text = (
+            f"Left empty: in {methodology.review_interval_days} days, the methodology's review interval."
+        )
+        self.fields["threat"].widget.attrs["placeholder"] = "e.g. Ransomware, a curious insider, data drift"
+        self.fields["vulnerability"].widget.attrs["placeholder"] = (
+            "e.g. Unpatched hypervisor, no input filtering"
+        )
+        self.fields["threat"].help_text = "What could happen: the event or actor."
+        self.fields["vulnerability"].help_text = "The weakness it exploits."
+
+        for name in self.RATINGS:
+            labels = (
+                methodology.likelihood_labels if name.endswith("likelihood") else methodology.impact_labels
+            )
+            field = self.fields[name]
+            field.choices = _scale_choices(
+                labels, blank="Not rated yet" if name.startswith("residual") else None
+            )
+            field.widget.attrs["data-rating"] = name
+        statuses = list(EDITABLE_STATUSES)
+        if self.instance.pk and self.instance.is_accepted:
+            statuses = [RiskStatus.ACCEPTED, RiskStatus.CLOSED]
+            self.fields[
+                "status"
+            ].help_text = "Accepted: withdraw the acceptance on the risk's page to reopen it."
+        self.fields["status"].choices = [(s.value, s.label) for s in statuses]
+
+        owner = self.fields["owner"]
+        owner.queryset = members
+        owner.label_from_instance = _member_label
+        if membership.can(Capability.EDIT_ANY):
+            if not self.instance.pk:
+                owner.initial = membership.user_id
+        elif self.instance.pk:
+            owner.queryset = members.filter(pk=self.instance.owner_id)
+            owner.help_text = "An officer or administrator can hand this risk to someone else."
+        else:
+            owner.queryset = members.filter(pk=membership.user_id)
+            owner.initial = membership.user_id
+            owner.help_text = "As a contributor you record risks you own."
+
+        self.fields["assets"].queryset = assets
+        self.fields["assets"].label_from_instance = lambda a: f"{a.identifier} — {a.name}"
+        self.fields["assets"].widget.attrs.update({"size": 8, "data-filterable": "assets"})
+        self.fields["controls"].queryset = controls
+        self.fields["controls"].widget.attrs.update({"size": 10, "data-filterable": "controls"})
+        groups: dict[str, list] = {}
+        for control in controls:
+            groups.setdefault(control.framework.short_name + " Annex A", []).append(
+                (control.pk, f"{control_label(control).split(':')[0]} {control.reference} {control.title}")
+            )
+        self.fields["controls"].choices = list(groups.items())
+        if self.instance.pk:
+            self.initial.setdefault("assets", [link.asset_id for link in self.instance.asset_links.all()])
+            self.initial.setdefault(
+                "controls", [link.control_id for link in self.instance.control_links.all()]
+            )
+
+    def values(self) -> dict:
+        values = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+        if values.get("category") == Category.INFORMATION_SECURITY:
+            # The AI fieldset is hidden for a pure information security risk.
+            values["ai_harm_area"] = ""
+        return values
+
+    def sections(self):
+        def fields(*names):
+            return [self[name] for name in names]
+
+        return {
+            "risk": fields("title", "description", "category", "owner"),
+            "security": fields("threat", "vulnerability"),
+            "cia": fields("affects_confidentiality", "affects_integrity", "affects_availability"),
+            "ai": fields("ai_harm_area"),
+            "inherent": fields("inherent_likelihood", "inherent_impact"),
+            "treatment": fields("treatment", "controls", "treatment_plan"),
+            "residual": fields("residual_likelihood", "residual_impact", "residual_rationale"),
+            "review": fields("status", "next_review_date"),
+        }
+
+    def current_category(self) -> str:
+        if self.is_bound:
+            return self.data.get("category", "")
+        return self.initial.get("category") or self.instance.category or ""
+
+
+class AcceptanceForm(forms.Form):
+    justification = forms.CharField(
+        label="Why is this risk accepted?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+
+
+class WithdrawAcceptanceForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the acceptance withdrawn?",
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Reason (optional)", "aria-label": "Reason"}),
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label="Review note",
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Note (optional)", "aria-label": "Review note"}),
+    )
+
+
+class TreatmentActionForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = TreatmentAction
+        fields = ["description", "owner", "due_date", "status", "completion_note"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.TextInput(attrs={"placeholder": "e.g. Patch the hypervisors to 8.0 U3"}),
+        }
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+        self.fields["owner"].label_from_instance = _member_label
+        self.fields["status"].choices = ActionStatus.choices
+        if not self.instance.pk:
+            del self.fields["status"]
+            del self.fields["completion_note"]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class CompleteActionForm(forms.Form):
+    note = forms.CharField(label="What was done", max_length=500, required=False)
+
+
+class MethodologyForm(ServiceErrorsMixin, forms.ModelForm):
+    likelihood_labels = forms.CharField(
+        label="Likelihood scale",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One label per line, lowest first; 3 to 7 levels.",
+    )
+    impact_labels = forms.CharField(
+        label="Impact scale",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One label per line, lowest first; 3 to 7 levels.",
+    )
+
+    class Meta:
+        model = RiskMethodology
+        fields = [
+            "likelihood_labels",
+            "impact_labels",
+            "medium_from",
+            "high_from",
+            "critical_from",
+            "risk_appetite",
+            "review_interval_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            for name in ("likelihood_labels", "impact_labels"):
+                self.initial[name] = "\n".join(getattr(self.instance, name))
+
+    def clean_likelihood_labels(self):
+        return [line.strip() for line in self.cleaned_data["likelihood_labels"].splitlines() if line.strip()]
+
+    def clean_impact_labels(self):
+        return [line.strip() for line in self.cleaned_data["impact_labels"].splitlines() if line.strip()]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class RiskImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV or XLSX file",
+        help_text=f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and 5,000 rows; "
+        "the first row holds the column names.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+# --- Impact assessments ---------------------------------------------------------------
+
+
+class ImpactAssessmentForm(ServiceErrorsMixin, forms.ModelForm):
+    ai_system = forms.ModelChoiceField(queryset=None, label="AI system", empty_label="Choose an AI system…")
+
+    class Meta:
+        model = ImpactAssessment
+        fields = ["owner", "scope", "summary"]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 4}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+        labels = {"owner": "Lead"}
+
+    def __init__(self, *args, members, membership, ai_systems=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ai_systems is None:
+            del self.fields["ai_system"]
+        else:
+            self.fields["ai_system"].queryset = ai_systems
+            self.fields["ai_system"].label_from_instance = lambda a: f"{a.identifier} — {a.name}"
+            self.order_fields(["ai_system", "owner", "scope", "summary"])
+        owner = self.fields["owner"]
+        owner.queryset = members
+        owner.label_from_instance = _member_label
+        if not membership.can(Capability.EDIT_ANY):
+            owner.queryset = members.filter(pk=self.instance.owner_id or membership.user_id)
+        if not self.instance.pk:
+            owner.initial = membership.user_id
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class ImpactItemForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = ImpactItem
+        fields = [
+            "area",
+            "affected_party",
+            "affected_detail",
+            "description",
+            "severity",
+            "likelihood",
+            "mitigation",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class ReviewersForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(queryset=None, required=False, label="Reviewers")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = members
+        self.fields["reviewers"].label_from_instance = _member_label
+        self.fields["reviewers"].widget.attrs["size"] = 6
+
+
+class ReviewRecordForm(forms.Form):
+    comment = forms.CharField(label="Your review", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(
+        label="Sign-off note", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )

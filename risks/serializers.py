@@ -1,0 +1,385 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from assets.models import Asset, AssetKind
+from assets.serializers import AssetBriefSerializer, MemberField
+
+from . import selectors
+from .models import (
+    LEVEL_RANK,
+    ImpactAssessment,
+    ImpactItem,
+    ImpactReviewer,
+    Risk,
+    RiskMethodology,
+    RiskStatus,
+    TreatmentAction,
+)
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class ControlsField(serializers.Field):
+    """Treatment controls, read and written as ``ISO27001:8.28`` / ``ISO42001:A.6.2.8``."""
+
+    default_error_messages = {
+        "not_a_list": 'Give a list of controls, e.g. ["ISO27001:8.28", "ISO42001:A.6.2.8"].',
+        "unknown": "Not controls of either catalogue: {labels}.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, risk):
+        return [selectors.control_label(link.control) for link in risk.control_links.all()]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            self.fail("not_a_list")
+        found, unknown = selectors.controls_by_label(data)
+        if unknown:
+            self.fail("unknown", labels=", ".join(unknown))
+        return {"controls": list(dict.fromkeys(found[label] for label in data))}
+
+
+class AcceptanceSerializer(serializers.Serializer):
+    accepted_by = serializers.CharField(source="accepted_by.username", allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    justification = serializers.CharField(source="acceptance_justification")
+    score = serializers.IntegerField(source="accepted_score", allow_null=True)
+    level = serializers.CharField(source="accepted_level")
+    above_appetite = serializers.BooleanField(source="accepted_above_appetite")
+
+
+class TreatmentActionSerializer(serializers.ModelSerializer):
+    risk = serializers.PrimaryKeyRelatedField(queryset=Risk.objects.none(), help_text="Id of the risk.")
+    owner = MemberField(help_text="Username or email of the member who carries it out.")
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = TreatmentAction
+        fields = [
+            "id",
+            "risk",
+            "description",
+            "owner",
+            "owner_name",
+            "due_date",
+            "status",
+            "completed_on",
+            "completion_note",
+            "is_overdue",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "completed_on", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "risk" not in fields:
+            return fields
+        organization = self.context.get("organization")
+        if organization is not None:
+            fields["risk"].queryset = Risk.objects.for_organization(organization)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["risk"].read_only = True
+        return fields
+
+
+class ActionBriefSerializer(TreatmentActionSerializer):
+    class Meta(TreatmentActionSerializer.Meta):
+        fields = [f for f in TreatmentActionSerializer.Meta.fields if f != "risk"]
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True, help_text="R-001, R-002… per organization.")
+    owner = MemberField(required=False, help_text="Username or email of the risk owner; you when left out.")
+    owner_name = serializers.CharField(source="owner.display_name", read_only=True)
+    assets = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Asset.objects.none(), help_text="Ids of the affected assets."
+    )
+    affected_assets = serializers.SerializerMethodField(help_text="The affected assets, briefly.")
+    controls = ControlsField(
+        required=False, help_text='Treatment controls, e.g. ["ISO27001:8.28", "ISO42001:A.6.2.8"].'
+    )
+    above_appetite = serializers.SerializerMethodField(
+        help_text="Whether the current level is above the organization's risk appetite."
+    )
+    acceptance = serializers.SerializerMethodField(
+        help_text="Who accepted the risk, when, why; null if not accepted."
+    )
+    actions = ActionBriefSerializer(many=True, read_only=True, help_text="The treatment plan's actions.")
+    status = serializers.ChoiceField(
+        choices=RiskStatus.choices,
+        required=False,
+        help_text="`accepted` comes only from `POST …/accept/`.",
+    )
+
+    class Meta:
+        model = Risk
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "category",
+            "threat",
+            "vulnerability",
+            "affects_confidentiality",
+            "affects_integrity",
+            "affects_availability",
+            "ai_harm_area",
+            "owner",
+            "owner_name",
+            "assets",
+            "affected_assets",
+            "inherent_likelihood",
+            "inherent_impact",
+            "inherent_score",
+            "inherent_level",
+            "treatment",
+            "controls",
+            "treatment_plan",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_score",
+            "residual_level",
+            "residual_rationale",
+            "score",
+            "level",
+            "above_appetite",
+            "status",
+            "next_review_date",
+            "last_reviewed_on",
+            "acceptance",
+            "actions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "inherent_score",
+            "inherent_level",
+            "residual_score",
+            "residual_level",
+            "score",
+            "level",
+            "last_reviewed_on",
+            "created_at",
+            "updated_at",
+        ]
+        # The services check the category rules, the scales and the members, for every entry point alike.
+        validators = []
+        extra_kwargs = {"next_review_date": {"required": False, "allow_null": True}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        organization = self.context.get("organization")
+        if organization is not None:
+            fields["assets"].child_relation.queryset = Asset.objects.for_organization(organization)
+        return fields
+
+    @extend_schema_field(AssetBriefSerializer(many=True))
+    def get_affected_assets(self, risk):
+        return [AssetBriefSerializer(link.asset).data for link in risk.asset_links.all()]
+
+    def get_above_appetite(self, risk) -> bool:
+        methodology = self.context.get("methodology")
+        if methodology is None:
+            methodology = self.context["methodology"] = selectors.methodology_for(risk.organization)
+        return LEVEL_RANK.get(risk.level, 0) > LEVEL_RANK[methodology.risk_appetite]
+
+    @extend_schema_field(AcceptanceSerializer(allow_null=True))
+    def get_acceptance(self, risk):
+        return AcceptanceSerializer(risk).data if risk.is_accepted else None
+
+    def validate(self, attrs):
+        if self.instance is None and "owner" not in attrs:
+            attrs["owner"] = self.context["request"].user
+        return attrs
+
+
+class AcceptRequestSerializer(serializers.Serializer):
+    justification = serializers.CharField(
+        help_text="Why the risk is retained; at least 40 characters when it is above the risk appetite."
+    )
+
+
+class WithdrawRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=80)
+
+
+class ReviewRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=80)
+
+
+class RiskMethodologySerializer(serializers.ModelSerializer):
+    likelihood_labels = serializers.ListField(
+        child=serializers.CharField(max_length=40), min_length=3, max_length=7, help_text="Lowest first."
+    )
+    impact_labels = serializers.ListField(
+        child=serializers.CharField(max_length=40), min_length=3, max_length=7, help_text="Lowest first."
+    )
+    bands = serializers.SerializerMethodField(help_text="Each level with the scores it covers.")
+
+    class Meta:
+        model = RiskMethodology
+        fields = [
+            "likelihood_labels",
+            "impact_labels",
+            "medium_from",
+            "high_from",
+            "critical_from",
+            "bands",
+            "risk_appetite",
+            "review_interval_days",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        validators = []
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.DictField(child=serializers.CharField()),
+            help_text="[{level, label, from, to}]",
+        )
+    )
+    def get_bands(self, methodology):
+        return [{"level": b.level, "label": b.label, "from": b.low, "to": b.high} for b in methodology.bands]
+
+
+# --- Impact assessments --------------------------------------------------------------------
+
+
+class RiskBriefSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Risk
+        fields = ["id", "reference", "title", "level", "status"]
+
+
+class ImpactItemSerializer(serializers.ModelSerializer):
+    assessment = serializers.PrimaryKeyRelatedField(
+        queryset=ImpactAssessment.objects.none(), help_text="Id of the assessment (a draft)."
+    )
+    risk = RiskBriefSerializer(
+        read_only=True, allow_null=True, help_text="The register risk it raised, if any."
+    )
+
+    class Meta:
+        model = ImpactItem
+        fields = [
+            "id",
+            "assessment",
+            "area",
+            "affected_party",
+            "affected_detail",
+            "description",
+            "severity",
+            "likelihood",
+            "mitigation",
+            "risk",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "assessment" not in fields:
+            return fields
+        organization = self.context.get("organization")
+        if organization is not None:
+            fields["assessment"].queryset = ImpactAssessment.objects.for_organization(organization)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["assessment"].read_only = True
+        return fields
+
+
+class ImpactItemBriefSerializer(ImpactItemSerializer):
+    class Meta(ImpactItemSerializer.Meta):
+        fields = [f for f in ImpactItemSerializer.Meta.fields if f != "assessment"]
+
+
+class ReviewerSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.display_name")
+
+    class Meta:
+        model = ImpactReviewer
+        fields = ["username", "name", "reviewed_at", "comment"]
+
+
+class ImpactAssessmentSerializer(serializers.ModelSerializer):
+    ai_system = serializers.PrimaryKeyRelatedField(
+        queryset=Asset.objects.none(), help_text="Id of the AI system (an asset of kind ai_system)."
+    )
+    ai_system_detail = AssetBriefSerializer(source="ai_system", read_only=True)
+    owner = MemberField(required=False, help_text="Username or email of the lead; you when left out.")
+    reviewers = ReviewerSerializer(source="reviewer_links", many=True, read_only=True)
+    signed_off_by = serializers.CharField(source="signed_off_by.username", read_only=True, allow_null=True)
+    items = ImpactItemBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ImpactAssessment
+        fields = [
+            "id",
+            "ai_system",
+            "ai_system_detail",
+            "version",
+            "previous",
+            "status",
+            "owner",
+            "scope",
+            "summary",
+            "reviewers",
+            "signed_off_by",
+            "signed_off_at",
+            "sign_off_note",
+            "items",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "version",
+            "previous",
+            "status",
+            "signed_off_at",
+            "sign_off_note",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        organization = self.context.get("organization")
+        if organization is not None:
+            fields["ai_system"].queryset = Asset.objects.for_organization(organization).filter(
+                kind=AssetKind.AI_SYSTEM
+            )
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            fields["ai_system"].read_only = True
+        return fields
+
+    def validate(self, attrs):
+        if self.instance is None and "owner" not in attrs:
+            attrs["owner"] = self.context["request"].user
+        return attrs
+
+
+class SignOffRequestSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReviewersRequestSerializer(serializers.Serializer):
+    reviewers = serializers.ListField(
+        child=MemberField(), help_text="Usernames or emails of the members who review this version."
+    )
+
+
+class ReviewRecordRequestSerializer(serializers.Serializer):
+    comment = serializers.CharField()

@@ -1,0 +1,94 @@
+"""Journey 2 in a real browser: assess an AI system, raise a risk from one of
+its impacts, treat it with one ISO/IEC 27001 and one ISO/IEC 42001 control,
+rate it lower after treatment, and watch it move on the residual heat map."""
+
+import pytest
+from playwright.sync_api import expect
+
+from controls.models import Control
+from risks.models import Risk
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _cell(page, kind: str, cell: str):
+    return page.locator(f"[data-testid=heat-map-{kind}] [data-cell='{cell}']")
+
+
+def test_assess_raise_treat_and_see_the_residual_move(page, acme, alice, acme_ai, acme_server, catalogues):
+    malware = Control.objects.get(framework__code="iso27001-2022", reference="8.7")
+    logging = Control.objects.get(framework__code="iso42001-2023", reference="A.6.2.8")
+    sign_in(page, "alice")
+
+    # Assess the AI system.
+    page.goto("/o/acme/risks/impact-assessments/")
+    expect(page.locator("[data-testid=unassessed]")).to_contain_text("Claims assistant")
+    page.click("[data-testid=new-assessment]")
+    page.select_option("#id_ai_system", str(acme_ai.pk))
+    page.fill("#id_scope", "The claims assistant as deployed for motor claims.")
+    page.click("[data-testid=save-assessment]")
+    page.wait_for_url("**/impact-assessments/*/")
+    expect(page.locator("[data-testid=assessment-status]")).to_have_text("Draft")
+
+    page.click("[data-testid=add-impact-fairness]")
+    expect(page.locator("#id_area")).to_have_value("fairness")
+    page.select_option("#id_affected_party", "groups")
+    page.fill("#id_affected_detail", "claimants writing in a second language")
+    page.fill("#id_description", "Second-language claims are ranked lower and wait longer.")
+    page.select_option("#id_severity", "4")
+    page.select_option("#id_likelihood", "3")
+    page.fill("#id_mitigation", "Monthly fairness report by language group.")
+    page.click("[data-testid=save-item]")
+    page.wait_for_url("**/impact-assessments/*/")
+    expect(page.locator("[data-testid=impact-item]")).to_contain_text("wait longer")
+
+    # Raise the risk in one step.
+    page.click("[data-testid=raise-risk]")
+    page.wait_for_url("**/o/acme/risks/*/")
+    expect(page.locator("h1")).to_contain_text("R-001")
+    expect(page.locator("[data-testid=raised-from]")).to_contain_text("Claims assistant, version 1")
+    expect(page.locator("[data-testid=inherent-rating]")).to_contain_text("12")
+    risk = Risk.objects.get()
+
+    # Before treatment, both maps put it in the same cell.
+    page.goto("/o/acme/risks/heat-maps/")
+    expect(_cell(page, "inherent", "3-4")).to_have_attribute("data-count", "1")
+    expect(_cell(page, "residual", "3-4")).to_have_attribute("data-count", "1")
+
+    # Treat it with controls of both standards and rate it lower; the score shows as you choose.
+    page.goto(f"/o/acme/risks/{risk.pk}/edit/")
+    expect(page.locator("[data-testid=ai-fieldset]")).to_be_visible()
+    expect(page.locator("[data-testid=security-fieldset]")).to_be_hidden()
+    page.select_option("#id_treatment", "modify")
+    page.select_option("#id_controls", [str(malware.pk), str(logging.pk)])
+    page.select_option("#id_assets", [str(acme_ai.pk), str(acme_server.pk)])
+    live = page.locator("[data-testid=residual-fieldset] [data-score-for=residual]")
+    expect(live).to_contain_text("Not rated yet")
+    page.select_option("#id_residual_likelihood", "2")
+    page.select_option("#id_residual_impact", "3")
+    expect(live).to_have_text("Medium 6")
+    page.fill("#id_treatment_plan", "Fairness monitoring and event logging of every ranking.")
+    page.click("[data-testid=save-risk]")
+    page.wait_for_url(f"**/o/acme/risks/{risk.pk}/")
+    expect(page.locator("[data-testid=risk-controls]")).to_contain_text("ISO27001:8.7")
+    expect(page.locator("[data-testid=risk-controls]")).to_contain_text("ISO42001:A.6.2.8")
+    expect(page.locator("[data-testid=residual-rating]")).to_contain_text("6")
+
+    # The inherent cell keeps it; on the residual map it moved.
+    page.goto("/o/acme/risks/heat-maps/")
+    expect(_cell(page, "inherent", "3-4")).to_have_attribute("data-count", "1")
+    expect(_cell(page, "residual", "3-4")).to_have_attribute("data-count", "0")
+    expect(_cell(page, "residual", "2-3")).to_have_attribute("data-count", "1")
+
+    # Its cell links to the register, filtered to it.
+    _cell(page, "residual", "2-3").click()
+    page.wait_for_url("**/o/acme/risks/?residual_cell=2-3**")
+    expect(page.locator("[data-testid=result-count]")).to_have_text("1 risk matches")
+    expect(page.locator("[data-testid=risk-table]")).to_contain_text(
+        "Second-language claims are ranked lower"
+    )
+
+    risk.refresh_from_db()
+    assert (risk.residual_score, risk.level) == (6, "medium")
+    assert risk.history.latest().history_user == alice
