@@ -227,6 +227,8 @@ class Asset(OrganizationOwned):
     The other AI fields are optional for every AI kind.
     """
 
+    trail_url = "assets:detail"  # where the audit trail links to (core.audit_trail)
+
     kind = models.CharField(max_length=20, choices=AssetKind.choices)
     name = models.CharField(max_length=200)
     identifier = models.CharField(
@@ -431,6 +433,8 @@ class AssetRelation(OrganizationOwned):
     """A typed link from one asset to another of the same organization,
     read "source <type> target": an AI system *uses* a model, a model is
     *trained on* a dataset, a system is *hosted on* a server."""
+
+    trail_parent = "source"  # where the audit trail links to (core.audit_trail)
 
     source = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="relations_out")
     target = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="relations_in")

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
 from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
-from organizations.api import MemberViewSet, OrganizationViewSet
+from organizations.api import AuditTrailView, MemberViewSet, OrganizationViewSet
 from risks.api import (
     ImpactAssessmentViewSet,
     ImpactItemViewSet,
@@ -35,6 +35,7 @@ router.register(rf"{ORG}/impact-items", ImpactItemViewSet, basename="impact-item
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    re_path(rf"^{ORG}/activity/$", AuditTrailView.as_view(), name="audit-trail"),
     re_path(
         rf"^{ORG}/risk-methodology/$",
         RiskMethodologyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),

@@ -1,10 +1,14 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, OrganizationScopedMixin
+from core.audit_trail import Trail
 
 from . import selectors, services
+from .forms import TrailFilterForm
 from .models import Membership, Organization
 from .roles import Capability
 from .serializers import (
@@ -129,3 +133,70 @@ class MemberViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.membership_remove(membership=instance, actor=self.request.user)
+
+
+TrailEntrySerializer = inline_serializer(
+    "TrailEntry",
+    {
+        "when": serializers.DateTimeField(),
+        "who": serializers.CharField(),
+        "action": serializers.ChoiceField(choices=["Created", "Changed", "Deleted"]),
+        "kind": serializers.CharField(help_text="Record type, as `app_label.model`, e.g. `risks.risk`."),
+        "kind_label": serializers.CharField(),
+        "record_id": serializers.IntegerField(),
+        "record": serializers.CharField(),
+        "reason": serializers.CharField(),
+        "changes": inline_serializer(
+            "TrailFieldChange",
+            {
+                "field": serializers.CharField(),
+                "label": serializers.CharField(),
+                "old": serializers.CharField(),
+                "new": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+    many=True,
+)
+
+
+@extend_schema(
+    tags=["organizations"],
+    parameters=[
+        ORGANIZATION_SLUG_PARAMETER,
+        OpenApiParameter("kind", str, description="Record type, e.g. `assets.asset`, `risks.risk`."),
+        OpenApiParameter("who", int, description="ID of the user who made the change."),
+        OpenApiParameter("action", str, enum=["created", "changed", "deleted"]),
+        OpenApiParameter("since", OpenApiTypes.DATE, description="Changes on or after this day."),
+        OpenApiParameter("until", OpenApiTypes.DATE, description="Changes on or before this day."),
+    ],
+    responses=TrailEntrySerializer,
+)
+class AuditTrailView(OrganizationScopedMixin, generics.ListAPIView):
+    """The organization's audit trail: every change to every record it owns, newest
+    first, including records since deleted. Read by every member."""
+
+    filter_backends = []  # the trail filters itself (TrailFilterForm), over every history table
+
+    def list(self, request, *args, **kwargs):
+        form = TrailFilterForm(request.query_params, organization=self.organization)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        page = self.paginate_queryset(Trail(self.organization, form.trail_filter()))
+        return self.get_paginated_response(
+            [
+                {
+                    "when": e.when,
+                    "who": e.who,
+                    "action": e.action,
+                    "kind": e.kind,
+                    "kind_label": e.kind_label,
+                    "record_id": e.record_id,
+                    "record": e.label,
+                    "reason": e.reason,
+                    "changes": [c.__dict__ for c in e.changes],
+                }
+                for e in page
+            ]
+        )

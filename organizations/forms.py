@@ -2,8 +2,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from core.audit_trail import TrailFilter, kind_choices
+
 from .models import Organization
 from .roles import Role
+from .selectors import members_of
 
 User = get_user_model()
 
@@ -49,3 +52,43 @@ class MemberCreateForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class TrailFilterForm(forms.Form):
+    """Filters of the audit trail, on the page, its export and the API."""
+
+    kind = forms.ChoiceField(label="Record type", required=False)
+    who = forms.TypedChoiceField(label="Changed by", required=False, coerce=int, empty_value=None)
+    action = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any change"), ("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")],
+    )
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Every record type"), *kind_choices()]
+        self.fields["who"].choices = [("", "Anyone")] + [
+            (m.user_id, m.user.display_name) for m in members_of(organization)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return cleaned
+
+    def trail_filter(self):
+        """The filter the form describes; an invalid form filters nothing."""
+        if not self.is_bound or not self.is_valid():
+            return TrailFilter()
+        data = self.cleaned_data
+        return TrailFilter(
+            kind=data["kind"],
+            user_id=data["who"],
+            action=data["action"],
+            since=data["since"],
+            until=data["until"],
+        )

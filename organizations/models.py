@@ -10,6 +10,8 @@ from .roles import Capability, Role, role_can
 class Organization(models.Model):
     """The tenant: every GRC record belongs to exactly one organization."""
 
+    trail_url = "organizations:overview"  # where the audit trail links to (core.audit_trail)
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=60, unique=True, help_text="Used in addresses; letters, digits, hyphens."
@@ -28,6 +30,8 @@ class Organization(models.Model):
 
 
 class Membership(models.Model):
+    trail_url = "organizations:members"  # where the audit trail links to (core.audit_trail)
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.VIEWER)

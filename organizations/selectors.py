@@ -36,39 +36,3 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
-
-
-def member_activity(organization: Organization, *, limit: int = 100) -> list[dict]:
-    """Changes to the organization's membership, newest first: who added,
-    removed or re-roled whom, and when. Kept even after a member is removed."""
-    records = list(
-        Membership.history.filter(organization_id=organization.pk)
-        .select_related("history_user", "user")
-        .order_by("history_date", "history_id")
-    )
-    roles = dict(Membership._meta.get_field("role").choices)
-    previous_role: dict[int, str] = {}
-    activity = []
-    for record in records:
-        subject = record.user.display_name if record.user is not None else f"user #{record.user_id}"
-        if record.history_type == "+":
-            text = f"added {subject} as {roles.get(record.role, record.role)}"
-        elif record.history_type == "-":
-            text = f"removed {subject}"
-        elif previous_role.get(record.id) != record.role:
-            text = (
-                f"changed {subject}'s role from {roles.get(previous_role.get(record.id), '—')} "
-                f"to {roles.get(record.role, record.role)}"
-            )
-        else:
-            continue
-        previous_role[record.id] = record.role
-        activity.append(
-            {
-                "when": record.history_date,
-                "who": record.history_user.display_name if record.history_user else "System",
-                "text": text,
-            }
-        )
-    activity.reverse()
-    return activity[:limit]

@@ -23,4 +23,14 @@ urlpatterns = [
     ),
     path("o/<slug:organization_slug>/settings/", views.SettingsView.as_view(), name="settings"),
     path("o/<slug:organization_slug>/activity/", views.ActivityView.as_view(), name="activity"),
+    path(
+        "o/<slug:organization_slug>/activity/export.csv",
+        views.ActivityExportView.as_view(),
+        name="activity_export",
+    ),
+    path(
+        "o/<slug:organization_slug>/activity/<str:kind>/<int:pk>/",
+        views.RecordTrailView.as_view(),
+        name="record_history",
+    ),
 ]

@@ -1,19 +1,25 @@
+import csv
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from controls.selectors import crosswalk_summary
-from core.history import history_for
+from core.audit_trail import Trail, describe, record_trail
+from core.history import history_of_records
 from core.views import OrganizationMixin
 from risks.selectors import risk_overview
 
 from . import selectors, services
-from .forms import MemberAddForm, MemberCreateForm, MembershipRoleForm, OrganizationForm
+from .forms import MemberAddForm, MemberCreateForm, MembershipRoleForm, OrganizationForm, TrailFilterForm
 from .roles import ROLE_CAPABILITIES, ROLE_DESCRIPTIONS, Capability, Role
 
 
@@ -76,7 +82,7 @@ class OverviewView(OrganizationMixin, TemplateView):
         context["my_capabilities"] = sorted(
             c.value.replace("_", " ") for c in ROLE_CAPABILITIES[self.membership.role]
         )
-        context["recent_activity"] = selectors.member_activity(self.organization, limit=8)
+        context["recent_activity"] = Trail(self.organization)[0:8]
         context["crosswalk"] = crosswalk_summary()
         context["risk_overview"] = risk_overview(self.organization)
         return context
@@ -202,11 +208,95 @@ class SettingsView(OrganizationMixin, FormView):
         return redirect("organizations:settings", organization_slug=self.organization.slug)
 
 
-class ActivityView(OrganizationMixin, TemplateView):
+class TrailFilterMixin:
+    """The audit trail under the filters in the query string."""
+
+    def trail(self) -> Trail:
+        self.filter_form = TrailFilterForm(self.request.GET or None, organization=self.organization)
+        return Trail(self.organization, self.filter_form.trail_filter())
+
+
+class ActivityView(TrailFilterMixin, OrganizationMixin, TemplateView):
+    """The organization's audit trail: every change to every record, who and when."""
+
     template_name = "organizations/activity.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["activity"] = selectors.member_activity(self.organization, limit=500)
-        context["entries"] = history_for(self.organization)
+        paginator = Paginator(self.trail(), self.paginate_by)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            form=self.filter_form,
+            paginator=paginator,
+            page_obj=page_obj,
+            entries=page_obj.object_list,
+            filtered=any(v for k, v in self.request.GET.items() if k != "page"),
+            can_export=self.membership.can(Capability.EXPORT),
+        )
+        return context
+
+
+class ActivityExportView(TrailFilterMixin, OrganizationMixin, View):
+    """The filtered audit trail as CSV, for auditors and archives."""
+
+    required_capability = Capability.EXPORT
+    header = ["When (UTC)", "Who", "Action", "Record type", "Record ID", "Record", "Changes", "Reason"]
+
+    def get(self, request, *args, **kwargs):
+        trail = self.trail()
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(self.header)
+            for e in trail:
+                changes = "; ".join(f"{c.label}: {c.old} → {c.new}" for c in e.changes)
+                yield writer.writerow(
+                    [
+                        e.when.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                        e.who,
+                        e.action,
+                        e.kind_label,
+                        e.record_id,
+                        e.label,
+                        changes,
+                        e.reason,
+                    ]
+                )
+
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self.organization.slug}-audit-trail-{stamp}.csv"'
+        )
+        return response
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+class RecordTrailView(OrganizationMixin, TemplateView):
+    """The history of any record of the organization, including one since deleted."""
+
+    template_name = "core/record_history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = record_trail(self.organization, self.kwargs["kind"], self.kwargs["pk"])
+        if found is None:
+            raise Http404("No such record in this organization.")
+        model, records = found
+        latest = records.order_by("-history_date", "-history_id").first()
+        label, url = describe(self.organization, latest.instance)
+        context.update(
+            record=label,
+            record_url=url,
+            record_kind=model._meta.verbose_name,
+            entries=history_of_records(model, records),
+            deleted=latest.history_type == "-",
+        )
         return context

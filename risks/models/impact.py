@@ -15,6 +15,8 @@ class ImpactAssessment(OrganizationOwned):
     society, reviewed and signed off. Signing off freezes the version;
     reassessing starts the next version from a copy of its items."""
 
+    trail_url = "risks:assessment_detail"  # where the audit trail links to (core.audit_trail)
+
     ai_system = models.ForeignKey(
         "assets.Asset", on_delete=models.CASCADE, related_name="impact_assessments", verbose_name="AI system"
     )
@@ -71,6 +73,8 @@ class ImpactItem(OrganizationOwned):
     """One foreseeable impact of the AI system, rated on a fixed 5-level scale
     and mapped onto the methodology's scales when it raises a risk."""
 
+    trail_parent = "assessment"  # where the audit trail links to (core.audit_trail)
+
     assessment = models.ForeignKey(ImpactAssessment, on_delete=models.CASCADE, related_name="items")
     area = models.CharField(max_length=24, choices=ImpactArea.choices)
     affected_party = models.CharField("affected party", max_length=16, choices=AffectedParty.choices)
@@ -110,6 +114,8 @@ class ImpactItem(OrganizationOwned):
 
 class ImpactReviewer(OrganizationOwned):
     """A member asked to review an assessment, and their review once given."""
+
+    trail_parent = "assessment"  # where the audit trail links to (core.audit_trail)
 
     assessment = models.ForeignKey(ImpactAssessment, on_delete=models.CASCADE, related_name="reviewer_links")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

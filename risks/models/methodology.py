@@ -39,6 +39,8 @@ class RiskMethodology(OrganizationOwned):
     risk appetite and how often risks are reviewed. One per organization,
     created with the defaults on first use; only administrators change it."""
 
+    trail_url = "risks:methodology"  # where the audit trail links to (core.audit_trail)
+
     likelihood_labels = models.JSONField(
         "likelihood scale", default=default_likelihood_labels, help_text="One label per level, lowest first."
     )

@@ -47,6 +47,8 @@ class Risk(OrganizationOwned):
     when rated, else inherent): what filters, heat maps and acceptance use.
     """
 
+    trail_url = "risks:detail"  # where the audit trail links to (core.audit_trail)
+
     number = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -262,6 +264,8 @@ class RiskAsset(OrganizationOwned):
     """An asset the risk affects; a row of its own so that linking and
     unlinking are kept in history."""
 
+    trail_parent = "risk"  # where the audit trail links to (core.audit_trail)
+
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="asset_links")
     asset = models.ForeignKey("assets.Asset", on_delete=models.CASCADE, related_name="risk_links")
 
@@ -276,6 +280,8 @@ class RiskAsset(OrganizationOwned):
 class RiskControl(OrganizationOwned):
     """A control of either catalogue chosen to treat the risk (27001 6.1.3 b, 42001 6.1.3)."""
 
+    trail_parent = "risk"  # where the audit trail links to (core.audit_trail)
+
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="control_links")
     control = models.ForeignKey("controls.Control", on_delete=models.PROTECT, related_name="risk_links")
 
@@ -289,6 +295,8 @@ class RiskControl(OrganizationOwned):
 
 class TreatmentAction(OrganizationOwned):
     """One step of a risk's treatment plan, with an owner and a due date."""
+
+    trail_parent = "risk"  # where the audit trail links to (core.audit_trail)
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=500)
