@@ -125,6 +125,9 @@ def test_the_trail_paginates(client, acme, alice, password):
     assert len(first.context["entries"]) == 50
     second = client.get("/o/acme/activity/?kind=assets.asset&page=2")
     assert len(second.context["entries"]) == 10
+    assert 'aria-label="Pages"' in first.content.decode()
+    assert "51\u201360 of 60" in second.content.decode()  # en dash
+    assert "?kind=assets.asset&amp;page=1" in second.content.decode()  # filters survive paging
     names = [e.label for e in first.context["entries"]] + [e.label for e in second.context["entries"]]
     assert len(set(names)) == 60
     assert names[0].endswith("Laptop 59")  # newest first
