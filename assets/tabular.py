@@ -10,12 +10,12 @@ imported into another organization reproduces the inventory, links included.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from core.tabular import Column, Row, RowErrors, Table
+from core.tabular import Column, Row, RowErrors
 from organizations.models import Organization
 
 from . import selectors
@@ -344,12 +344,3 @@ def asset_import(*, organization: Organization, actor, rows: list[Row], filename
         return asset_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason[:100])
     except AssetBulkError as exc:
         raise AssetImportError(_row_errors(rows, exc.plan.errors)) from None
-
-
-def table_rows_pack(table: Table) -> list:
-    """The rows of a read file in a form that can be signed and sent back (preview → confirm)."""
-    return [[row.line, row.cells] for row in table.rows]
-
-
-def table_rows_unpack(packed: Iterable) -> list[Row]:
-    return [Row(line=int(line), cells={str(k): str(v) for k, v in cells.items()}) for line, cells in packed]

@@ -2,17 +2,16 @@
 ``OrganizationMixin``, reads through ``selectors`` and writes through ``services``."""
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.tabular import CSV, XLSX, TabularError, table_read, table_response, table_write
+from core.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
+from core.tabular import CSV, XLSX, table_response, table_write
 from core.views import OrganizationMixin
 from organizations.roles import Capability
 
@@ -35,13 +34,9 @@ from .tabular import (
     asset_export_rows,
     asset_import,
     asset_import_preview,
-    table_rows_pack,
-    table_rows_unpack,
 )
 
 PAGE_SIZES = (25, 50, 100, 200)
-IMPORT_SALT = "assets.import"
-IMPORT_MAX_AGE = 2 * 60 * 60
 
 
 def _kind_groups():
@@ -335,83 +330,28 @@ class AssetExportView(OrganizationMixin, View):
         return table_response(content, fmt=fmt, filename_stem=stem)
 
 
-class AssetImportTemplateView(OrganizationMixin, View):
-    """An empty file with the import columns (and, in XLSX, a sheet explaining them)."""
-
-    required_capability = Capability.EDIT_OWN
-
-    def get(self, request, *args, **kwargs):
-        fmt = kwargs["fmt"]
-        if fmt not in (CSV, XLSX):
-            raise Http404("No such format")
-        content = table_write([], columns=ASSET_COLUMNS, fmt=fmt, title="Assets")
-        return table_response(content, fmt=fmt, filename_stem="asset-import-template")
+class AssetImportTemplateView(TableImportTemplateView):
+    columns = ASSET_COLUMNS
+    title = "Assets"
+    filename_stem = "asset-import-template"
 
 
-class AssetImportView(OrganizationMixin, FormView):
-    """Step 1: upload. Step 2 (the response to the upload): a preview of every
-    row with its problems; nothing is written. Step 3: ``AssetImportConfirmView``."""
-
-    required_capability = Capability.EDIT_OWN
+class AssetImportView(TableImportView):
     template_name = "assets/asset_import.html"
+    preview_template_name = "assets/asset_import_preview.html"
     form_class = AssetImportForm
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["columns"] = ASSET_COLUMNS
-        return context
-
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        try:
-            table = table_read(upload, columns=ASSET_COLUMNS, max_rows=services.BULK_MAX_ITEMS)
-        except TabularError as exc:
-            form.add_error("file", str(exc))
-            return self.form_invalid(form)
-        if not table.rows:
-            form.add_error("file", "The file has a header row but no assets under it.")
-            return self.form_invalid(form)
-        packed = table_rows_pack(table)
-        preview = asset_import_preview(
-            organization=self.organization, actor=self.request.user, rows=table.rows
-        )
-        return self._preview(preview, packed=packed, filename=upload.name, ignored=table.ignored_headers)
-
-    def _preview(self, preview, *, packed, filename, ignored=(), status=200):
-        token = signing.dumps(
-            {"o": self.organization.pk, "u": self.request.user.pk, "f": filename, "rows": packed},
-            salt=IMPORT_SALT,
-            compress=True,
-        )
-        context = self.get_context_data(
-            preview=preview, token=token, filename=filename, ignored_headers=ignored, form=AssetImportForm()
-        )
-        return render(self.request, "assets/asset_import_preview.html", context, status=status)
+    columns = ASSET_COLUMNS
+    max_rows = services.BULK_MAX_ITEMS
+    noun = "assets"
+    register_name = "inventory"
+    salt = "assets.import"
+    list_url_name = "assets:list"
+    import_url_name = "assets:import"
+    template_url_name = "assets:import_template"
+    preview = staticmethod(asset_import_preview)
+    write = staticmethod(asset_import)
+    import_error = AssetImportError
 
 
-class AssetImportConfirmView(AssetImportView):
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            payload = signing.loads(request.POST.get("token", ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        except signing.BadSignature:
-            messages.error(request, "This preview has expired or was altered. Upload the file again.")
-            return redirect("assets:import", organization_slug=self.organization.slug)
-        if payload.get("o") != self.organization.pk or payload.get("u") != request.user.pk:
-            raise PermissionDenied("This preview belongs to another organization or user.")
-        rows = table_rows_unpack(payload["rows"])
-        filename = payload.get("f", "")
-        try:
-            assets = asset_import(
-                organization=self.organization, actor=request.user, rows=rows, filename=filename
-            )
-        except AssetImportError:
-            # Something changed since the preview (an identifier taken, a member removed): show it again.
-            preview = asset_import_preview(organization=self.organization, actor=request.user, rows=rows)
-            messages.error(request, "The inventory changed since the preview; nothing was imported.")
-            return self._preview(preview, packed=payload["rows"], filename=filename, status=400)
-        messages.success(
-            request, f"Imported {len(assets)} asset{'s' if len(assets) != 1 else ''} from {filename}."
-        )
-        return redirect(reverse("assets:list", args=[self.organization.slug]) + "?ordering=-created_at")
+class AssetImportConfirmView(TableImportConfirmView, AssetImportView):
+    pass

@@ -14,14 +14,14 @@ reproduces the register.
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from assets.selectors import members_by_handle
-from core.tabular import Column, Row, RowErrors, Table
+from core.tabular import Column, Row, RowErrors
 from organizations.models import Organization
 
 from . import selectors
@@ -373,11 +373,3 @@ def risk_import(*, organization: Organization, actor, rows: list[Row], filename:
         return risk_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason[:100])
     except RiskBulkError as exc:
         raise RiskImportError(_row_errors(rows, exc.plan.errors)) from None
-
-
-def table_rows_pack(table: Table) -> list:
-    return [[row.line, row.cells] for row in table.rows]
-
-
-def table_rows_unpack(packed: Iterable) -> list[Row]:
-    return [Row(line=int(line), cells={str(k): str(v) for k, v in cells.items()}) for line, cells in packed]

@@ -142,3 +142,36 @@ def test_the_templates_carry_every_column(client, acme, alice, password):
     workbook = load_workbook(io.BytesIO(client.get("/o/acme/assets/import/template.xlsx").content))
     assert [c.value for c in workbook["Assets"][1]] == [c.header for c in ASSET_COLUMNS]
     assert client.get("/o/acme/assets/import/template.pdf").status_code == 404
+
+
+def _preview_token(client, text: str) -> str:
+    upload = io.BytesIO(text.encode())
+    upload.name = "inventory.csv"
+    return client.post("/o/acme/assets/import/", {"file": upload}).context["token"]
+
+
+def test_a_change_between_preview_and_confirm_writes_nothing_and_shows_the_preview_again(
+    client, acme, alice, password
+):
+    from tests.factories import AssetFactory
+
+    client.login(username="alice", password=password)
+    token = _preview_token(client, HEADER + "AST-0100,Mail server,hardware,alice,4,,,\n")
+    AssetFactory(organization=acme, owner=alice, identifier="AST-0100", name="Taken meanwhile")
+
+    response = client.post("/o/acme/assets/import/confirm/", {"token": token})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The inventory changed since the preview; nothing was imported." in html
+    assert "AST-0100" in html
+    assert list(Asset.objects.values_list("name", flat=True)) == ["Taken meanwhile"]
+
+
+def test_a_preview_cannot_be_confirmed_by_another_user(client, acme, alice, password, make_member):
+    client.login(username="alice", password=password)
+    token = _preview_token(client, HEADER + ",Mail server,hardware,alice,4,,,\n")
+    make_member(acme, "compliance_officer", "olivia")
+    client.logout()
+    client.login(username="olivia", password=password)
+    assert client.post("/o/acme/assets/import/confirm/", {"token": token}).status_code == 403
+    assert not Asset.objects.exists()
