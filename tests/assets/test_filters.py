@@ -114,3 +114,9 @@ def test_the_page_sorts_and_paginates(client, acme, alice, password):
     response = client.get("/o/acme/assets/", {"ordering": "-name", "page_size": 25, "page": 2})
     names = [a.name for a in response.context["assets"]]
     assert names == [f"Laptop {i:02d}" for i in range(4, -1, -1)]
+    html = response.content.decode()
+    # The per-page picker keeps the sort order and shows the size in use; pagination keeps both.
+    assert '<option value="25" selected>' in html
+    assert '<input type="hidden" name="ordering" value="-name">' in html
+    assert "26–30 of 30" in html  # noqa: RUF001 - the page shows an en dash
+    assert "?ordering=-name&amp;page=1&amp;page_size=25" in html
