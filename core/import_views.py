@@ -80,6 +80,9 @@ class TableImportView(OrganizationMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["columns"] = self.columns
         context["template_url_name"] = self.template_url_name
+        context["list_url_name"] = self.list_url_name
+        context["import_url_name"] = self.import_url_name
+        context["noun"] = self.noun
         return context
 
     def form_valid(self, form):
