@@ -1,6 +1,7 @@
 """The foundation journey in a real browser: sign in, switch organization, see the members."""
 
 import pytest
+from playwright.sync_api import expect
 
 from organizations.roles import Role
 from tests.conftest import sign_in
@@ -45,3 +46,26 @@ def test_pages_load_nothing_from_other_hosts(page, acme, alice, live_server):
     page.goto("/o/acme/members/")
     assert requested
     assert all(url.startswith(live_server.url) or url.startswith("data:") for url in requested), requested
+
+
+def test_the_audit_trail_shows_a_change_and_filters_by_record_type(page, acme, alice, bob):
+    sign_in(page, "alice")
+    page.goto("/o/acme/settings/")
+    page.fill("#id_name", "Acme Group")
+    page.click(".app-content form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+    page.click("text=Audit trail")
+    page.wait_for_url("**/o/acme/activity/")
+    page.select_option("#id_kind", "organizations.organization")
+    page.click("[data-testid=trail-filters] button[type=submit]")
+    page.wait_for_url("**kind=organizations.organization**")
+    trail = page.locator("[data-testid=trail]")
+    expect(trail).to_contain_text("Acme Group")
+    expect(trail).to_contain_text("Acme Corp")  # the old name, struck through
+    expect(trail).to_contain_text("Alice Archer")
+    assert "Bob Baker" not in trail.inner_text()  # membership rows are filtered out
+
+    page.click("[data-testid=trail] .trail-history-link >> nth=0")
+    page.wait_for_url("**/o/acme/activity/organizations.organization/**")
+    expect(page.locator(".timeline")).to_contain_text("Acme Group")
