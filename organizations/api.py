@@ -4,7 +4,7 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, OrganizationScopedMixin
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer, OrganizationScopedMixin
 from core.audit_trail import Trail
 
 from . import selectors, services
@@ -146,16 +146,7 @@ TrailEntrySerializer = inline_serializer(
         "record_id": serializers.IntegerField(),
         "record": serializers.CharField(),
         "reason": serializers.CharField(),
-        "changes": inline_serializer(
-            "TrailFieldChange",
-            {
-                "field": serializers.CharField(),
-                "label": serializers.CharField(),
-                "old": serializers.CharField(),
-                "new": serializers.CharField(),
-            },
-            many=True,
-        ),
+        "changes": FieldChangesSerializer,
     },
     many=True,
 )

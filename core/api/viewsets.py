@@ -17,6 +17,21 @@ ORGANIZATION_SLUG_PARAMETER = OpenApiParameter(
     "organization_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The organization's slug."
 )
 
+
+# The schema of a list of ``core.history.FieldChange``, shared by every history-like response
+# (one instance, so that the OpenAPI component is one).
+FieldChangesSerializer = inline_serializer(
+    "FieldChange",
+    {
+        "field": serializers.CharField(),
+        "label": serializers.CharField(),
+        "old": serializers.CharField(),
+        "new": serializers.CharField(),
+    },
+    many=True,
+)
+
+
 HistoryEntrySerializer = inline_serializer(
     "HistoryEntry",
     {
@@ -24,16 +39,7 @@ HistoryEntrySerializer = inline_serializer(
         "who": serializers.CharField(),
         "action": serializers.CharField(),
         "reason": serializers.CharField(),
-        "changes": inline_serializer(
-            "FieldChange",
-            {
-                "field": serializers.CharField(),
-                "label": serializers.CharField(),
-                "old": serializers.CharField(),
-                "new": serializers.CharField(),
-            },
-            many=True,
-        ),
+        "changes": FieldChangesSerializer,
     },
     many=True,
 )
