@@ -56,13 +56,13 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
         queryset=None,
         required=False,
         label="Affected assets",
-        help_text="Information and AI assets this risk would hurt. Ctrl/⌘-click to choose several.",
+        help_text="Information and AI assets this risk would hurt; type to narrow, click to add or remove.",
     )
     controls = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         label="Treatment controls",
-        help_text="Controls of either standard that treat the risk; type to narrow the list.",
+        help_text="Controls of either standard that treat the risk; type to narrow, click to add or remove.",
     )
 
     class Meta:

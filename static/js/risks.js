@@ -95,19 +95,62 @@
     applyCategory();
   }
 
-  // --- Type-to-narrow pickers -------------------------------------------------------
-  var describe = function (select) {
-    var counter = form.querySelector("[data-count-for='" + select.id + "']");
-    if (!counter) {
+  // --- Pickers: type to narrow, click to toggle, chosen items as removable chips ---------
+  // The <select multiple> stays the form field (and works without script); a plain click
+  // toggles an option instead of replacing the choice, and the chips under it show what is
+  // chosen even when the filter hides it.
+  var renderChips = function (select) {
+    var box = form.querySelector("[data-chips-for='" + select.id + "']");
+    if (!box) {
       return;
     }
     var chosen = Array.prototype.filter.call(select.options, function (option) {
       return option.selected;
     });
-    counter.textContent = chosen.length
-      ? chosen.length + " chosen: " + chosen.map(function (o) { return o.textContent.split(" ").slice(0, 2).join(" "); }).join(", ")
-      : "None chosen yet.";
+    box.textContent = "";
+    if (!chosen.length) {
+      var none = document.createElement("span");
+      none.className = "text-muted";
+      none.textContent = "None chosen yet.";
+      box.appendChild(none);
+      return;
+    }
+    var count = document.createElement("span");
+    count.className = "picker-chips-count";
+    count.textContent = chosen.length + " chosen";
+    box.appendChild(count);
+    chosen.forEach(function (option) {
+      var chip = document.createElement("button");
+      chip.type = "button";
+      chip.className = "picker-chip";
+      chip.title = "Remove " + option.textContent;
+      chip.setAttribute("aria-label", "Remove " + option.textContent);
+      chip.textContent = option.textContent + " ";
+      var cross = document.createElement("i");
+      cross.className = "bi bi-x";
+      chip.appendChild(cross);
+      chip.addEventListener("click", function () {
+        option.selected = false;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      box.appendChild(chip);
+    });
   };
+
+  form.querySelectorAll("select[multiple]").forEach(function (select) {
+    select.addEventListener("mousedown", function (event) {
+      var option = event.target;
+      if (option.tagName !== "OPTION" || option.disabled || event.shiftKey) {
+        return;
+      }
+      event.preventDefault();
+      option.selected = !option.selected;
+      select.focus();
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    select.addEventListener("change", function () { renderChips(select); });
+    renderChips(select);
+  });
 
   form.querySelectorAll("input[data-filter-for]").forEach(function (input) {
     var select = document.getElementById(input.getAttribute("data-filter-for"));
@@ -125,7 +168,5 @@
         group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
       });
     });
-    select.addEventListener("change", function () { describe(select); });
-    describe(select);
   });
 })();

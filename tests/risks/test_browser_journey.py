@@ -63,6 +63,8 @@ def test_assess_raise_treat_and_see_the_residual_move(page, acme, alice, acme_ai
     page.select_option("#id_treatment", "modify")
     page.select_option("#id_controls", [str(malware.pk), str(logging.pk)])
     page.select_option("#id_assets", [str(acme_ai.pk), str(acme_server.pk)])
+    expect(page.locator("[data-testid=chosen-controls]")).to_contain_text("2 chosen")
+    expect(page.locator("[data-testid=chosen-controls]")).to_contain_text("8.7")
     live = page.locator("[data-testid=residual-fieldset] [data-score-for=residual]")
     expect(live).to_contain_text("Not rated yet")
     page.select_option("#id_residual_likelihood", "2")
@@ -92,3 +94,27 @@ def test_assess_raise_treat_and_see_the_residual_move(page, acme, alice, acme_ai
     risk.refresh_from_db()
     assert (risk.residual_score, risk.level) == (6, "medium")
     assert risk.history.latest().history_user == alice
+
+
+def test_pickers_toggle_on_click_and_show_removable_chips(page, acme, alice, acme_server, catalogues):
+    malware = Control.objects.get(framework__code="iso27001-2022", reference="8.7")
+    backup = Control.objects.get(framework__code="iso27001-2022", reference="8.13")
+    sign_in(page, "alice")
+    page.goto("/o/acme/risks/new/")
+    chips = page.locator("[data-testid=chosen-controls]")
+    expect(chips).to_have_text("None chosen yet.")
+
+    # Narrow the list, then a plain click adds a control without dropping the one chosen before.
+    page.fill("[data-filter-for=id_controls]", "malware")
+    page.click(f"#id_controls option[value='{malware.pk}']")
+    page.fill("[data-filter-for=id_controls]", "8.13")
+    page.click(f"#id_controls option[value='{backup.pk}']")
+    expect(chips).to_contain_text("2 chosen")
+    selected = page.eval_on_selector("#id_controls", "s => Array.from(s.selectedOptions).map(o => o.value)")
+    assert sorted(selected) == sorted([str(malware.pk), str(backup.pk)])
+
+    # A chip's cross removes its control; a second click on an option removes it too.
+    page.click(f"[data-testid=chosen-controls] .picker-chip[aria-label*='{malware.reference} ']")
+    expect(chips).to_contain_text("1 chosen")
+    page.click(f"#id_controls option[value='{backup.pk}']")
+    expect(chips).to_have_text("None chosen yet.")
