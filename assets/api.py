@@ -12,7 +12,8 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, OrganizationScopedViewSet
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from organizations.scoping import OrganizationRecordViewSet
 
 from . import selectors, services
 from .filters import AssetFilter, AssetRelationFilter
@@ -39,7 +40,7 @@ _SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
     history=_SCOPED,
 )
 @extend_schema(tags=["assets"])
-class AssetViewSet(OrganizationScopedViewSet):
+class AssetViewSet(OrganizationRecordViewSet):
     """The organization's information and AI assets.
 
     Filter with the same parameters as the inventory page (`kind`, `group`,
@@ -195,7 +196,7 @@ def _bulk_errors(errors: list[dict], total: int) -> Response:
     history=_SCOPED,
 )
 @extend_schema(tags=["assets"])
-class AssetRelationViewSet(OrganizationScopedViewSet):
+class AssetRelationViewSet(OrganizationRecordViewSet):
     """Typed links between two assets of the organization, read "source <type> target".
 
     Create with the two asset ids and a type; delete to unlink. Whoever may

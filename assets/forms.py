@@ -4,8 +4,8 @@ model and the services, whose errors are put back on the fields."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.roles import Capability
 from core.tabular import MAX_UPLOAD_BYTES
-from organizations.roles import Capability
 
 from .models import (
     AI_FIELDS,

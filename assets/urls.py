@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import RecordHistoryView
+from organizations.scoping import OrganizationRecordHistoryView
 
 from . import views
 from .models import Asset
@@ -26,7 +26,7 @@ urlpatterns = [
     path(f"{BASE}/<int:pk>/delete/", views.AssetDeleteView.as_view(), name="delete"),
     path(
         f"{BASE}/<int:pk>/history/",
-        RecordHistoryView.as_view(model=Asset, template_name="assets/asset_history.html"),
+        OrganizationRecordHistoryView.as_view(model=Asset, template_name="assets/asset_history.html"),
         name="history",
     ),
     path(

@@ -1,5 +1,5 @@
 """The inventory pages. Each view resolves the organization through
-``OrganizationMixin``, reads through ``selectors`` and writes through ``services``."""
+``OrganizationPageMixin``, reads through ``selectors`` and writes through ``services``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,9 +11,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
+from core.roles import Capability
 from core.tabular import CSV, XLSX, table_response, table_write
-from core.views import OrganizationMixin
-from organizations.roles import Capability
+from organizations.scoping import OrganizationPageMixin
 
 from . import selectors, services
 from .filters import ORDERING_FIELDS, AssetFilter
@@ -46,7 +46,7 @@ def _kind_groups():
     ]
 
 
-class AssetListView(OrganizationMixin, TemplateView):
+class AssetListView(OrganizationPageMixin, TemplateView):
     """The inventory: filters, search, sortable columns, pages."""
 
     template_name = "assets/asset_list.html"
@@ -107,7 +107,7 @@ class AssetListView(OrganizationMixin, TemplateView):
         return context
 
 
-class AssetDetailView(OrganizationMixin, TemplateView):
+class AssetDetailView(OrganizationPageMixin, TemplateView):
     """One asset: its fields, its relations both ways, and the form to link it (POST)."""
 
     template_name = "assets/asset_detail.html"
@@ -184,7 +184,7 @@ class AssetFormMixin:
         return context
 
 
-class AssetCreateView(AssetFormMixin, OrganizationMixin, FormView):
+class AssetCreateView(AssetFormMixin, OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
 
     def get_initial(self):
@@ -206,7 +206,7 @@ class AssetCreateView(AssetFormMixin, OrganizationMixin, FormView):
         return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
 
 
-class AssetUpdateView(AssetFormMixin, OrganizationMixin, FormView):
+class AssetUpdateView(AssetFormMixin, OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
 
     def setup(self, request, *args, **kwargs):
@@ -250,7 +250,7 @@ class AssetUpdateView(AssetFormMixin, OrganizationMixin, FormView):
         return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
 
 
-class AssetDeleteView(OrganizationMixin, TemplateView):
+class AssetDeleteView(OrganizationPageMixin, TemplateView):
     required_capability = Capability.EDIT_OWN
     template_name = "assets/asset_confirm_delete.html"
 
@@ -275,7 +275,7 @@ class AssetDeleteView(OrganizationMixin, TemplateView):
         return redirect("assets:list", organization_slug=self.organization.slug)
 
 
-class RelationRemoveView(OrganizationMixin, View):
+class RelationRemoveView(OrganizationPageMixin, View):
     required_capability = Capability.EDIT_OWN
     http_method_names = ["post"]
 
@@ -296,7 +296,7 @@ class RelationRemoveView(OrganizationMixin, View):
         return redirect("assets:detail", organization_slug=self.organization.slug, pk=asset.pk)
 
 
-class AssetLookupView(OrganizationMixin, TemplateView):
+class AssetLookupView(OrganizationPageMixin, TemplateView):
     """Options for the relation picker (htmx): assets whose identifier or name matches."""
 
     template_name = "assets/_lookup_options.html"
@@ -312,7 +312,7 @@ class AssetLookupView(OrganizationMixin, TemplateView):
         return context
 
 
-class AssetExportView(OrganizationMixin, View):
+class AssetExportView(OrganizationPageMixin, View):
     """The filtered inventory as CSV or XLSX (same query string as the list page)."""
 
     required_capability = Capability.EXPORT
@@ -330,13 +330,13 @@ class AssetExportView(OrganizationMixin, View):
         return table_response(content, fmt=fmt, filename_stem=stem)
 
 
-class AssetImportTemplateView(TableImportTemplateView):
+class AssetImportTemplateView(OrganizationPageMixin, TableImportTemplateView):
     columns = ASSET_COLUMNS
     title = "Assets"
     filename_stem = "asset-import-template"
 
 
-class AssetImportView(TableImportView):
+class AssetImportView(OrganizationPageMixin, TableImportView):
     template_name = "assets/asset_import.html"
     preview_template_name = "assets/asset_import_preview.html"
     form_class = AssetImportForm

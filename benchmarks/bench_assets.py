@@ -83,9 +83,9 @@ def run():
 
     from assets.models import Asset
     from assets.tabular import ASSET_COLUMNS, asset_import
+    from core.roles import Role
     from core.tabular import table_read
     from organizations.models import Membership, Organization
-    from organizations.roles import Role
 
     users = get_user_model().objects
     organization = Organization.objects.create(name="Benchmark Ltd", slug="bench")

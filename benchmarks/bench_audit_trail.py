@@ -22,8 +22,8 @@ PAGE_CASES = [
 def run():
     from django.contrib.auth import get_user_model
 
+    from core.roles import Role
     from organizations.models import Membership, Organization
-    from organizations.roles import Role
 
     users = get_user_model().objects
     organization = Organization.objects.create(name="Trail Ltd", slug="trail")

@@ -2,17 +2,17 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.views import OrganizationMixin
+from organizations.scoping import OrganizationPageMixin
 
 from . import selectors
 
 
-class CatalogueRedirectView(OrganizationMixin, View):
+class CatalogueRedirectView(OrganizationPageMixin, View):
     def get(self, request, *args, **kwargs):
         return redirect("controls:catalogue", self.organization.slug, selectors.ISO27001)
 
 
-class CatalogueView(OrganizationMixin, TemplateView):
+class CatalogueView(OrganizationPageMixin, TemplateView):
     """One framework's Annex A, grouped by theme or objective, with search and a theme filter."""
 
     template_name = "controls/catalogue.html"
@@ -38,7 +38,7 @@ class CatalogueView(OrganizationMixin, TemplateView):
         return context
 
 
-class ControlDetailView(OrganizationMixin, TemplateView):
+class ControlDetailView(OrganizationPageMixin, TemplateView):
     template_name = "controls/control_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -54,7 +54,7 @@ class ControlDetailView(OrganizationMixin, TemplateView):
         return context
 
 
-class ClausesView(OrganizationMixin, TemplateView):
+class ClausesView(OrganizationPageMixin, TemplateView):
     template_name = "controls/clauses.html"
 
     def get_context_data(self, **kwargs):
@@ -66,7 +66,7 @@ class ClausesView(OrganizationMixin, TemplateView):
         return context
 
 
-class CrosswalkView(OrganizationMixin, TemplateView):
+class CrosswalkView(OrganizationPageMixin, TemplateView):
     """ISO/IEC 42001 beside ISO/IEC 27001, with coverage figures computed from the mapping."""
 
     template_name = "controls/crosswalk.html"

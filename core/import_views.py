@@ -4,8 +4,9 @@ problems (nothing written) → confirm, all or nothing.
 The rows travel from the preview to the confirmation inside a signed token bound
 to the organization and the user, so nothing is stored between the two steps and
 the file cannot be swapped. A register subclasses ``TableImportView`` and
-``TableImportConfirmView`` and says what its columns are and how to preview and
-import rows; ``TableImportTemplateView`` serves the empty file.
+``TableImportConfirmView`` (with ``organizations.scoping.OrganizationPageMixin``
+first) and says what its columns are and how to preview and import rows;
+``TableImportTemplateView`` serves the empty file.
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,10 +20,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
 
-from organizations.roles import Capability
-
+from .roles import Capability
 from .tabular import CSV, XLSX, Column, Row, Table, TabularError, table_read, table_response, table_write
-from .views import OrganizationMixin
 
 IMPORT_MAX_AGE = 2 * 60 * 60  # seconds a preview stays valid
 
@@ -36,7 +35,7 @@ def table_rows_unpack(packed: Iterable) -> list[Row]:
     return [Row(line=int(line), cells={str(k): str(v) for k, v in cells.items()}) for line, cells in packed]
 
 
-class TableImportTemplateView(OrganizationMixin, View):
+class TableImportTemplateView(View):
     """An empty file with the import columns (and, in XLSX, a sheet explaining them)."""
 
     required_capability = Capability.EDIT_OWN
@@ -52,7 +51,7 @@ class TableImportTemplateView(OrganizationMixin, View):
         return table_response(content, fmt=fmt, filename_stem=self.filename_stem)
 
 
-class TableImportView(OrganizationMixin, FormView):
+class TableImportView(FormView):
     """Step 1: upload. Step 2 (the answer to the upload): a preview of every row
     and its problems; nothing is written. Step 3: ``TableImportConfirmView``."""
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "assets",
     "risks",
     "audits",
+    "portal",
 ]
 
 MIDDLEWARE = [

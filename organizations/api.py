@@ -4,13 +4,14 @@ from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer, OrganizationScopedMixin
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer
 from core.audit_trail import Trail
+from core.roles import Capability
+from organizations.scoping import OrganizationAPIMixin
 
 from . import selectors, services
 from .forms import TrailFilterForm
 from .models import Membership, Organization
-from .roles import Capability
 from .serializers import (
     MembershipRoleSerializer,
     MembershipSerializer,
@@ -94,7 +95,7 @@ class OrganizationViewSet(
     destroy=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
 )
 @extend_schema(tags=["organizations"])
-class MemberViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
+class MemberViewSet(OrganizationAPIMixin, viewsets.ModelViewSet):
     """Members of the organization and their roles; only administrators change them."""
 
     queryset = Membership.objects.all()
@@ -164,7 +165,7 @@ TrailEntrySerializer = inline_serializer(
     ],
     responses=TrailEntrySerializer,
 )
-class AuditTrailView(OrganizationScopedMixin, generics.ListAPIView):
+class AuditTrailView(OrganizationAPIMixin, generics.ListAPIView):
     """The organization's audit trail: every change to every record it owns, newest
     first, including records since deleted. Read by every member."""
 

@@ -3,9 +3,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from core.audit_trail import TrailFilter, kind_choices
+from core.roles import Role
 
 from .models import Organization
-from .roles import Role
 from .selectors import members_of
 
 User = get_user_model()

@@ -3,14 +3,13 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.models import OrganizationQuerySet
-
-from .roles import Capability, Role, role_can
+from core.roles import Capability, Role, role_can
 
 
 class Organization(models.Model):
     """The tenant: every GRC record belongs to exactly one organization."""
 
-    trail_url = "organizations:overview"  # where the audit trail links to (core.audit_trail)
+    trail_url = "portal:overview"  # where the audit trail links to (core.audit_trail)
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(

@@ -1,8 +1,9 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from core.roles import Role
+
 from .models import Membership, Organization
-from .roles import Role
 
 User = get_user_model()
 

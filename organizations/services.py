@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from core.roles import Role
 from core.services import record_delete, record_save
 
 from .models import Membership, Organization
-from .roles import Role
 
 User = get_user_model()
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("organizations/", views.OrganizationListView.as_view(), name="list"),
     path("organizations/new/", views.OrganizationCreateView.as_view(), name="create"),
-    path("o/<slug:organization_slug>/", views.OverviewView.as_view(), name="overview"),
     path("o/<slug:organization_slug>/members/", views.MembersView.as_view(), name="members"),
     path("o/<slug:organization_slug>/members/add/", views.MemberAddView.as_view(), name="member_add"),
     path(

@@ -12,15 +12,13 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from controls.selectors import crosswalk_summary
 from core.audit_trail import Trail, describe, record_trail
 from core.history import history_of_records
-from core.views import OrganizationMixin
-from risks.selectors import risk_overview
+from core.roles import ROLE_DESCRIPTIONS, Capability, Role
+from organizations.scoping import OrganizationPageMixin
 
 from . import selectors, services
 from .forms import MemberAddForm, MemberCreateForm, MembershipRoleForm, OrganizationForm, TrailFilterForm
-from .roles import ROLE_CAPABILITIES, ROLE_DESCRIPTIONS, Capability, Role
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -36,9 +34,9 @@ class HomeView(LoginRequiredMixin, View):
         slugs = {m.organization.slug for m in memberships}
         last = request.session.get("organization_slug")
         if last in slugs:
-            return redirect("organizations:overview", organization_slug=last)
+            return redirect("portal:overview", organization_slug=last)
         if len(memberships) == 1:
-            return redirect("organizations:overview", organization_slug=memberships[0].organization.slug)
+            return redirect("portal:overview", organization_slug=memberships[0].organization.slug)
         return redirect("organizations:list")
 
 
@@ -67,28 +65,10 @@ class OrganizationCreateView(LoginRequiredMixin, FormView):
             _form_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{organization.name} is ready. You are its administrator.")
-        return redirect("organizations:overview", organization_slug=organization.slug)
+        return redirect("portal:overview", organization_slug=organization.slug)
 
 
-class OverviewView(OrganizationMixin, TemplateView):
-    template_name = "organizations/overview.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        members = list(selectors.members_of(self.organization))
-        context["members"] = members
-        counts = ((label, sum(1 for m in members if m.role == value)) for value, label in Role.choices)
-        context["role_summary"] = " · ".join(f"{n} {label.lower()}" for label, n in counts if n)
-        context["my_capabilities"] = sorted(
-            c.value.replace("_", " ") for c in ROLE_CAPABILITIES[self.membership.role]
-        )
-        context["recent_activity"] = Trail(self.organization)[0:8]
-        context["crosswalk"] = crosswalk_summary()
-        context["risk_overview"] = risk_overview(self.organization)
-        return context
-
-
-class MembersView(OrganizationMixin, TemplateView):
+class MembersView(OrganizationPageMixin, TemplateView):
     template_name = "organizations/members.html"
 
     def get_context_data(self, **kwargs):
@@ -149,7 +129,7 @@ class MemberAddView(MembersView):
         return self.render_to_response(self.get_context_data(**forms), status=400)
 
 
-class MemberRoleView(OrganizationMixin, View):
+class MemberRoleView(OrganizationPageMixin, View):
     required_capability = Capability.MANAGE_MEMBERS
 
     def post(self, request, *args, **kwargs):
@@ -171,7 +151,7 @@ class MemberRoleView(OrganizationMixin, View):
         return redirect("organizations:members", organization_slug=self.organization.slug)
 
 
-class MemberRemoveView(OrganizationMixin, View):
+class MemberRemoveView(OrganizationPageMixin, View):
     required_capability = Capability.MANAGE_MEMBERS
 
     def post(self, request, *args, **kwargs):
@@ -187,7 +167,7 @@ class MemberRemoveView(OrganizationMixin, View):
         return redirect("organizations:members", organization_slug=self.organization.slug)
 
 
-class SettingsView(OrganizationMixin, FormView):
+class SettingsView(OrganizationPageMixin, FormView):
     required_capability = Capability.MANAGE_MEMBERS
     template_name = "organizations/settings.html"
     form_class = OrganizationForm
@@ -216,7 +196,7 @@ class TrailFilterMixin:
         return Trail(self.organization, self.filter_form.trail_filter())
 
 
-class ActivityView(TrailFilterMixin, OrganizationMixin, TemplateView):
+class ActivityView(TrailFilterMixin, OrganizationPageMixin, TemplateView):
     """The organization's audit trail: every change to every record, who and when."""
 
     template_name = "organizations/activity.html"
@@ -237,7 +217,7 @@ class ActivityView(TrailFilterMixin, OrganizationMixin, TemplateView):
         return context
 
 
-class ActivityExportView(TrailFilterMixin, OrganizationMixin, View):
+class ActivityExportView(TrailFilterMixin, OrganizationPageMixin, View):
     """The filtered audit trail as CSV, for auditors and archives."""
 
     required_capability = Capability.EXPORT
@@ -279,7 +259,7 @@ class _Echo:
         return value
 
 
-class RecordTrailView(OrganizationMixin, TemplateView):
+class RecordTrailView(OrganizationPageMixin, TemplateView):
     """The history of any record of the organization, including one since deleted."""
 
     template_name = "core/record_history.html"

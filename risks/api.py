@@ -11,8 +11,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, OrganizationScopedMixin, OrganizationScopedViewSet
-from organizations.roles import Capability
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from core.roles import Capability
+from organizations.scoping import OrganizationAPIMixin, OrganizationRecordViewSet
 
 from . import selectors, services
 from .filters import ImpactAssessmentFilter, RiskFilter
@@ -48,7 +49,7 @@ class _OrganizationOnRequest:
 
 @extend_schema_view(**_CRUD)
 @extend_schema(tags=["risks"])
-class RiskViewSet(_OrganizationOnRequest, OrganizationScopedViewSet):
+class RiskViewSet(_OrganizationOnRequest, OrganizationRecordViewSet):
     """The risk register: information security and AI risks.
 
     Filter with the register page's parameters (`category`, `level`,
@@ -172,7 +173,7 @@ def _values(data: dict) -> dict:
 
 @extend_schema_view(**_CRUD)
 @extend_schema(tags=["risks"])
-class TreatmentActionViewSet(OrganizationScopedViewSet):
+class TreatmentActionViewSet(OrganizationRecordViewSet):
     """The actions of the risks' treatment plans. Filter with `risk`, `owner`,
     `status` and `overdue`. The risk's owner (or an officer) plans and changes
     them; an action's owner may progress and complete it."""
@@ -203,7 +204,7 @@ class TreatmentActionViewSet(OrganizationScopedViewSet):
 
 @extend_schema_view(**_CRUD)
 @extend_schema(tags=["impact assessments"])
-class ImpactAssessmentViewSet(OrganizationScopedViewSet):
+class ImpactAssessmentViewSet(OrganizationRecordViewSet):
     """AI system impact assessments (ISO/IEC 42001 6.1.4, A.5), one row per version.
 
     Create starts version 1 of an AI system's assessment; drafts can be
@@ -312,7 +313,7 @@ class ImpactAssessmentViewSet(OrganizationScopedViewSet):
 
 @extend_schema_view(**_CRUD)
 @extend_schema(tags=["impact assessments"])
-class ImpactItemViewSet(OrganizationScopedViewSet):
+class ImpactItemViewSet(OrganizationRecordViewSet):
     """The foreseeable impacts of the assessments. Items of a signed-off
     version are read-only; `raise-risk` records the AI risk an impact raises,
     pre-filled and linked, in one step. Filter with `assessment`, `area`."""
@@ -360,7 +361,7 @@ class ImpactItemViewSet(OrganizationScopedViewSet):
 
 @extend_schema(tags=["risks"], parameters=[ORGANIZATION_SLUG_PARAMETER])
 class RiskMethodologyViewSet(
-    OrganizationScopedMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    OrganizationAPIMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     """The organization's risk methodology: scales, level bands, risk appetite
     and review interval. Every member reads it; administrators change it, and

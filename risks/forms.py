@@ -4,8 +4,8 @@ the rules live in the models and services, whose errors are put back on the fiel
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.roles import Capability
 from core.tabular import MAX_UPLOAD_BYTES
-from organizations.roles import Capability
 
 from .models import (
     EDITABLE_STATUSES,

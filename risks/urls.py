@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import RecordHistoryView
+from organizations.scoping import OrganizationRecordHistoryView
 
 from .models import ImpactAssessment, Risk
 from .views import files, impact, methodology, register, treatment
@@ -45,7 +45,7 @@ urlpatterns = [
     path(f"{AIA}/<int:pk>/delete/", impact.AssessmentDeleteView.as_view(), name="assessment_delete"),
     path(
         f"{AIA}/<int:pk>/history/",
-        RecordHistoryView.as_view(model=ImpactAssessment),
+        OrganizationRecordHistoryView.as_view(model=ImpactAssessment),
         name="assessment_history",
     ),
     path(f"{AIA}/<int:pk>/impacts/new/", impact.ItemFormView.as_view(), name="item_create"),

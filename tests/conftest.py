@@ -16,7 +16,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from organizations.roles import Role
+from core.roles import Role
 
 from .factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 

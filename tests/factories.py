@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from assets.models import Asset, AssetKind, AssetRelation
+from core.roles import Role
 from organizations.models import Membership, Organization
-from organizations.roles import Role
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 

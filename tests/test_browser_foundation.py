@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from organizations.roles import Role
+from core.roles import Role
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory
 

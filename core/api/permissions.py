@@ -1,10 +1,10 @@
 from rest_framework import permissions
 
-from organizations.roles import Capability
+from core.roles import Capability
 
 
 class OrganizationRolePermission(permissions.BasePermission):
-    """Roles apply to the API exactly as to the pages (see ``organizations.roles``).
+    """Roles apply to the API exactly as to the pages (see ``core.roles``).
 
     Reading needs VIEW; creating needs EDIT_ANY or EDIT_OWN; changing or
     deleting an object needs ``membership.can_edit(obj)``. A view may name

@@ -1,10 +1,10 @@
 """Who is acting, and what they may do: every service starts here. The
-answers come from ``organizations.roles`` through the membership."""
+answers come from ``core.roles`` through the membership."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.roles import Capability
 from organizations.models import Membership, Organization
-from organizations.roles import Capability
 
 
 def acting_membership(organization: Organization, actor) -> Membership:

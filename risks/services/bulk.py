@@ -13,8 +13,8 @@ from simple_history.utils import bulk_create_with_history
 
 from assets.models import Asset
 from controls.models import Control
+from core.roles import Capability
 from organizations.models import Organization
-from organizations.roles import Capability
 
 from .. import selectors
 from ..models import Risk, RiskAsset, RiskControl, RiskStatus, risk_reference

@@ -11,9 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assets.models import Asset, AssetKind
+from core.roles import Capability
 from core.services import record_delete, record_save
 from organizations.models import Membership, Organization
-from organizations.roles import Capability
 
 from .. import selectors
 from ..models import (

@@ -10,8 +10,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.roles import Capability
 from core.services import record_save
-from organizations.roles import Capability
 
 from ..models import PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
 from ._access import acting_membership, ensure_can, validation_errors

@@ -15,9 +15,9 @@ from django.utils import timezone
 from assets.models import Asset
 from controls.models import Control, Framework
 from controls.selectors import ISO27001, ISO42001
+from core.roles import Capability
 from core.services import record_delete, record_save
 from organizations.models import Membership, Organization
-from organizations.roles import Capability
 
 from .. import selectors
 from ..models import (

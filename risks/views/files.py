@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.views import View
 
 from core.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
+from core.roles import Capability
 from core.tabular import CSV, XLSX, table_response, table_write
-from core.views import OrganizationMixin
-from organizations.roles import Capability
+from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors
 from ..filters import RiskFilter
@@ -22,7 +22,7 @@ from ..tabular import (
 )
 
 
-class RiskExportView(OrganizationMixin, View):
+class RiskExportView(OrganizationPageMixin, View):
     """The filtered register as CSV or XLSX (same query string as the register page)."""
 
     required_capability = Capability.EXPORT
@@ -44,13 +44,13 @@ class RiskExportView(OrganizationMixin, View):
         return table_response(content, fmt=fmt, filename_stem=stem)
 
 
-class RiskImportTemplateView(TableImportTemplateView):
+class RiskImportTemplateView(OrganizationPageMixin, TableImportTemplateView):
     columns = RISK_COLUMNS
     title = "Risk register"
     filename_stem = "risk-import-template"
 
 
-class RiskImportView(TableImportView):
+class RiskImportView(OrganizationPageMixin, TableImportView):
     template_name = "risks/risk_import.html"
     preview_template_name = "risks/risk_import_preview.html"
     form_class = RiskImportForm

@@ -8,8 +8,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from assets.selectors import asset_member_users
-from core.views import OrganizationMixin
-from organizations.roles import Capability
+from core.roles import Capability
+from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
 from ..forms import ImpactAssessmentForm, ImpactItemForm, ReviewersForm, ReviewRecordForm, SignOffForm
@@ -20,7 +20,7 @@ def _detail(organization, assessment):
     return redirect("risks:assessment_detail", organization_slug=organization.slug, pk=assessment.pk)
 
 
-class AssessmentListView(OrganizationMixin, TemplateView):
+class AssessmentListView(OrganizationPageMixin, TemplateView):
     """The latest version of each AI system's assessment, and the AI systems not yet assessed."""
 
     template_name = "risks/assessment_list.html"
@@ -37,7 +37,7 @@ class AssessmentListView(OrganizationMixin, TemplateView):
         return context
 
 
-class AssessmentDetailView(OrganizationMixin, TemplateView):
+class AssessmentDetailView(OrganizationPageMixin, TemplateView):
     template_name = "risks/assessment_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -97,7 +97,7 @@ class AssessmentFormMixin:
         return kwargs
 
 
-class AssessmentCreateView(AssessmentFormMixin, OrganizationMixin, FormView):
+class AssessmentCreateView(AssessmentFormMixin, OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
 
     def get_form_kwargs(self):
@@ -127,7 +127,7 @@ class AssessmentCreateView(AssessmentFormMixin, OrganizationMixin, FormView):
         return _detail(self.organization, assessment)
 
 
-class AssessmentUpdateView(AssessmentFormMixin, OrganizationMixin, FormView):
+class AssessmentUpdateView(AssessmentFormMixin, OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
 
     def get_assessment(self):
@@ -168,7 +168,7 @@ class AssessmentUpdateView(AssessmentFormMixin, OrganizationMixin, FormView):
         return _detail(self.organization, assessment)
 
 
-class AssessmentDeleteView(OrganizationMixin, TemplateView):
+class AssessmentDeleteView(OrganizationPageMixin, TemplateView):
     required_capability = Capability.EDIT_OWN
     template_name = "risks/assessment_confirm_delete.html"
 
@@ -193,7 +193,7 @@ class AssessmentDeleteView(OrganizationMixin, TemplateView):
         return redirect("risks:assessment_list", organization_slug=self.organization.slug)
 
 
-class ItemFormView(OrganizationMixin, FormView):
+class ItemFormView(OrganizationPageMixin, FormView):
     """Add an impact (no ``item_id``) or change one."""
 
     required_capability = Capability.EDIT_OWN
@@ -260,7 +260,7 @@ class ItemFormView(OrganizationMixin, FormView):
         return _detail(self.organization, self.assessment)
 
 
-class ItemDeleteView(OrganizationMixin, View):
+class ItemDeleteView(OrganizationPageMixin, View):
     required_capability = Capability.EDIT_OWN
 
     def post(self, request, *args, **kwargs):
@@ -275,7 +275,7 @@ class ItemDeleteView(OrganizationMixin, View):
         return _detail(self.organization, assessment)
 
 
-class ItemRaiseRiskView(OrganizationMixin, View):
+class ItemRaiseRiskView(OrganizationPageMixin, View):
     """One click: the impact becomes an AI risk in the register, linked both ways."""
 
     required_capability = Capability.EDIT_OWN
@@ -360,7 +360,7 @@ class SignOffView(AssessmentDetailView):
         return self.render_to_response(context, status=400)
 
 
-class ReassessView(OrganizationMixin, View):
+class ReassessView(OrganizationPageMixin, View):
     required_capability = Capability.EDIT_OWN
 
     def post(self, request, *args, **kwargs):

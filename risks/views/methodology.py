@@ -6,15 +6,15 @@ from django.shortcuts import redirect
 from django.views.generic import FormView
 
 from core.history import history_for
-from core.views import OrganizationMixin
-from organizations.roles import Capability
+from core.roles import Capability
+from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
 from ..forms import MethodologyForm
 from ..models import SCALE_MAX, SCALE_MIN
 
 
-class MethodologyView(OrganizationMixin, FormView):
+class MethodologyView(OrganizationPageMixin, FormView):
     """GET shows the scales, bands, appetite and interval (with the form for
     administrators); POST changes them and re-scores the register."""
 

@@ -1,6 +1,6 @@
 """The register pages: list, heat maps, a risk, its form, acceptance and review,
 and "my overdue treatments". Each view resolves the organization through
-``OrganizationMixin``, reads through ``selectors`` and writes through ``services``."""
+``OrganizationPageMixin``, reads through ``selectors`` and writes through ``services``."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +11,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from assets.selectors import asset_member_users, asset_members
-from core.views import OrganizationMixin, RecordHistoryView
-from organizations.roles import Capability
+from core.roles import Capability
+from organizations.scoping import OrganizationPageMixin, OrganizationRecordHistoryView
 
 from .. import selectors, services
 from ..filters import ORDERING_FIELDS, STATUS_CHOICES, RiskFilter, cell_of
@@ -58,7 +58,7 @@ def page_size_from(request, default: int = 50) -> int:
     return size if size in PAGE_SIZES else default
 
 
-class RiskListView(OrganizationMixin, TemplateView):
+class RiskListView(OrganizationPageMixin, TemplateView):
     """The register: filters, search, sortable columns, pages."""
 
     template_name = "risks/risk_list.html"
@@ -104,7 +104,7 @@ class RiskListView(OrganizationMixin, TemplateView):
         return context
 
 
-class HeatMapView(OrganizationMixin, TemplateView):
+class HeatMapView(OrganizationPageMixin, TemplateView):
     """The inherent and residual heat maps side by side, optionally for one category."""
 
     template_name = "risks/heat_maps.html"
@@ -133,7 +133,7 @@ class HeatMapView(OrganizationMixin, TemplateView):
         return context
 
 
-class RiskDetailView(OrganizationMixin, TemplateView):
+class RiskDetailView(OrganizationPageMixin, TemplateView):
     """One risk: ratings, treatment (controls, plan, actions), assets, acceptance, review."""
 
     template_name = "risks/risk_detail.html"
@@ -194,7 +194,7 @@ class RiskFormMixin:
         return context
 
 
-class RiskCreateView(RiskFormMixin, OrganizationMixin, FormView):
+class RiskCreateView(RiskFormMixin, OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
 
     def get_initial(self):
@@ -223,7 +223,7 @@ class RiskCreateView(RiskFormMixin, OrganizationMixin, FormView):
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
 
 
-class RiskUpdateView(RiskFormMixin, OrganizationMixin, FormView):
+class RiskUpdateView(RiskFormMixin, OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
 
     def dispatch(self, request, *args, **kwargs):
@@ -273,7 +273,7 @@ class RiskUpdateView(RiskFormMixin, OrganizationMixin, FormView):
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
 
 
-class RiskDeleteView(OrganizationMixin, TemplateView):
+class RiskDeleteView(OrganizationPageMixin, TemplateView):
     required_capability = Capability.EDIT_OWN
     template_name = "risks/risk_confirm_delete.html"
 
@@ -321,7 +321,7 @@ class RiskAcceptView(RiskDetailView):
         return self.render_to_response(context, status=400)
 
 
-class RiskWithdrawAcceptanceView(OrganizationMixin, View):
+class RiskWithdrawAcceptanceView(OrganizationPageMixin, View):
     required_capability = Capability.APPROVE
 
     def post(self, request, *args, **kwargs):
@@ -337,7 +337,7 @@ class RiskWithdrawAcceptanceView(OrganizationMixin, View):
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
 
 
-class RiskReviewView(OrganizationMixin, View):
+class RiskReviewView(OrganizationPageMixin, View):
     required_capability = Capability.EDIT_OWN
 
     def post(self, request, *args, **kwargs):
@@ -355,7 +355,7 @@ class RiskReviewView(OrganizationMixin, View):
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
 
 
-class MyWorkView(OrganizationMixin, TemplateView):
+class MyWorkView(OrganizationPageMixin, TemplateView):
     """My overdue treatments: actions I own past their due date, and risks I own past their review."""
 
     template_name = "risks/my_work.html"
@@ -373,7 +373,7 @@ class MyWorkView(OrganizationMixin, TemplateView):
         return context
 
 
-class RiskHistoryView(RecordHistoryView):
+class RiskHistoryView(OrganizationRecordHistoryView):
     """The history page of a risk, with the changes to its controls, assets and
     treatment actions (each kept in its own history) woven in."""
 

@@ -9,8 +9,8 @@ from django.views import View
 from django.views.generic import FormView
 
 from assets.selectors import asset_member_users
-from core.views import OrganizationMixin
-from organizations.roles import Capability
+from core.roles import Capability
+from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
 from ..forms import CompleteActionForm, TreatmentActionForm
@@ -47,7 +47,7 @@ class ActionAddView(RiskDetailView):
         return self.render_to_response(context, status=400)
 
 
-class ActionCompleteView(OrganizationMixin, View):
+class ActionCompleteView(OrganizationPageMixin, View):
     required_capability = Capability.EDIT_OWN
 
     def post(self, request, *args, **kwargs):
@@ -64,7 +64,7 @@ class ActionCompleteView(OrganizationMixin, View):
         return redirect(_safe_next(request, self.organization) or _risk_url(self.organization, risk))
 
 
-class ActionUpdateView(OrganizationMixin, FormView):
+class ActionUpdateView(OrganizationPageMixin, FormView):
     required_capability = Capability.EDIT_OWN
     template_name = "risks/action_form.html"
     form_class = TreatmentActionForm
@@ -102,7 +102,7 @@ class ActionUpdateView(OrganizationMixin, FormView):
         return redirect(_risk_url(self.organization, action.risk))
 
 
-class ActionDeleteView(OrganizationMixin, View):
+class ActionDeleteView(OrganizationPageMixin, View):
     required_capability = Capability.EDIT_OWN
 
     def post(self, request, *args, **kwargs):

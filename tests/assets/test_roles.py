@@ -5,7 +5,7 @@ import io
 import pytest
 
 from assets.models import Asset
-from organizations.roles import Role
+from core.roles import Role
 from tests.factories import AssetFactory
 
 NEW_ASSET = {

@@ -4,8 +4,8 @@ import pytest
 
 from assets.models import Asset, AssetRelation
 from assets.tabular import ASSET_COLUMNS, asset_import
+from core.roles import Role
 from core.tabular import table_read
-from organizations.roles import Role
 from tests.factories import (
     AIModelFactory,
     AssetFactory,

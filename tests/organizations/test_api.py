@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
+from core.roles import Role
 from organizations.models import Membership
-from organizations.roles import Role
 
 
 def test_a_token_from_username_and_password_reads_the_organizations(api_client, alice, password):

@@ -1,7 +1,7 @@
 """Every change to an organization-owned record keeps who, when and what."""
 
+from core.roles import Role
 from organizations.models import Membership
-from organizations.roles import Role
 
 
 def test_history_records_the_acting_user_of_a_browser_change(client, acme, alice, bob, password):

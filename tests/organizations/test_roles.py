@@ -1,7 +1,7 @@
 import pytest
 
+from core.roles import Capability, Role, role_can
 from organizations.models import Membership
-from organizations.roles import Capability, Role, role_can
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from organizations.roles import Role
+from core.roles import Role
 from tests.factories import AISystemFactory, AssetFactory, MembershipFactory, UserFactory
 
 

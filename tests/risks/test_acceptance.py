@@ -4,7 +4,7 @@ explicit justification; raising the rating above what was accepted clears it."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from organizations.roles import Role
+from core.roles import Role
 from risks import services
 from risks.models import Risk, RiskStatus
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from organizations.roles import Role
+from core.roles import Role
 from risks import selectors, services
 
 

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assets.demo import demo_assets_create
+from core.roles import Role
 from organizations import services
 from organizations.models import Membership, Organization
-from organizations.roles import Role
 from risks.demo import demo_risks_create
 
 User = get_user_model()
