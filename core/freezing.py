@@ -20,7 +20,6 @@ answers it as a 400 with the message (``core.api.exceptions``).
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
