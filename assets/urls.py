@@ -2,7 +2,7 @@ from django.urls import path
 
 from organizations.scoping import OrganizationRecordHistoryView
 
-from . import views
+from . import lookups, views
 from .models import Asset
 
 app_name = "assets"
@@ -21,6 +21,7 @@ urlpatterns = [
         name="import_template",
     ),
     path(f"{BASE}/lookup/", views.AssetLookupView.as_view(), name="lookup"),
+    path(f"{BASE}/lookup.json", lookups.AssetPickerLookupView.as_view(), name="picker_lookup"),
     path(f"{BASE}/<int:pk>/", views.AssetDetailView.as_view(), name="detail"),
     path(f"{BASE}/<int:pk>/edit/", views.AssetUpdateView.as_view(), name="update"),
     path(f"{BASE}/<int:pk>/delete/", views.AssetDeleteView.as_view(), name="delete"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "grc_portal.urls"
 WSGI_APPLICATION = "grc_portal.wsgi.application"
 ASGI_APPLICATION = "grc_portal.asgi.application"
+
+# Widgets render with the project's templates too (core.widgets.RecordPicker).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

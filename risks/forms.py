@@ -3,9 +3,12 @@ the rules live in the models and services, whose errors are put back on the fiel
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from assets.lookups import asset_picker_label
 from core.roles import Capability
 from core.tabular import MAX_UPLOAD_BYTES
+from core.widgets import RecordPicker
 
 from .models import (
     EDITABLE_STATUSES,
@@ -38,6 +41,10 @@ def _member_label(user) -> str:
     return f"{user.display_name} ({user.username})"
 
 
+def _control_picker_label(control) -> str:
+    return f"{control_label(control).split(':')[0]} {control.reference} {control.title}"
+
+
 def _scale_choices(labels: list[str], *, blank: str | None = None) -> list[tuple]:
     choices = [(str(value), f"{value} — {label}") for value, label in enumerate(labels, start=1)]
     return [("", blank), *choices] if blank is not None else [("", "Choose…"), *choices]
@@ -56,13 +63,17 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
         queryset=None,
         required=False,
         label="Affected assets",
-        help_text="Information and AI assets this risk would hurt; type to narrow, click to add or remove.",
+        help_text="Information and AI assets this risk would hurt: type an identifier or a name to add one.",
+        widget=RecordPicker(noun="assets", attrs={"placeholder": "Search assets by identifier or name…"}),
     )
     controls = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         label="Treatment controls",
-        help_text="Controls of either standard that treat the risk; type to narrow, click to add or remove.",
+        help_text="Controls of either standard that treat the risk: type a reference or words of a title.",
+        widget=RecordPicker(
+            noun="controls", inline=True, attrs={"placeholder": "e.g. 8.28, logging or A.6…"}
+        ),
     )
 
     class Meta:
@@ -150,16 +161,12 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
             owner.help_text = "As a contributor you record risks you own."
 
         self.fields["assets"].queryset = assets
-        self.fields["assets"].label_from_instance = lambda a: f"{a.identifier} — {a.name}"
-        self.fields["assets"].widget.attrs.update({"size": 8, "data-filterable": "assets"})
+        self.fields["assets"].label_from_instance = asset_picker_label
+        self.fields["assets"].widget.lookup_url = reverse(
+            "assets:picker_lookup", args=[membership.organization.slug]
+        )
         self.fields["controls"].queryset = controls
-        self.fields["controls"].widget.attrs.update({"size": 10, "data-filterable": "controls"})
-        groups: dict[str, list] = {}
-        for control in controls:
-            groups.setdefault(control.framework.short_name + " Annex A", []).append(
-                (control.pk, f"{control_label(control).split(':')[0]} {control.reference} {control.title}")
-            )
-        self.fields["controls"].choices = list(groups.items())
+        self.fields["controls"].label_from_instance = _control_picker_label
         if self.instance.pk:
             self.initial.setdefault("assets", [link.asset_id for link in self.instance.asset_links.all()])
             self.initial.setdefault(
@@ -352,13 +359,18 @@ class ImpactItemForm(ServiceErrorsMixin, forms.ModelForm):
 
 
 class ReviewersForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(queryset=None, required=False, label="Reviewers")
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Reviewers",
+        help_text="Members who may review: administrators, compliance officers and contributors.",
+        widget=RecordPicker(noun="members", inline=True, attrs={"placeholder": "Type a name…"}),
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewers"].queryset = members
         self.fields["reviewers"].label_from_instance = _member_label
-        self.fields["reviewers"].widget.attrs["size"] = 6
 
 
 class ReviewRecordForm(forms.Form):

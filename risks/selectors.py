@@ -13,6 +13,7 @@ from assets.models import Asset, AssetKind
 from controls.models import Control
 from controls.selectors import ISO27001, ISO42001
 from core.history import FieldChange, HistoryEntry, history_for
+from core.roles import Capability, Role, role_can
 from organizations.models import Organization
 
 from .models import (
@@ -580,3 +581,23 @@ def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
             entry.changes = [c for c in entry.changes if c.field != "risk"]
             extra.append(entry)
     return sorted([*entries, *extra], key=lambda e: e.when, reverse=True)
+
+
+def impact_reviewer_roles() -> list[str]:
+    """The roles that may review an impact assessment: those who record or approve work."""
+    return [
+        role
+        for role in Role.values
+        if any(role_can(role, c) for c in (Capability.EDIT_ANY, Capability.EDIT_OWN, Capability.APPROVE))
+    ]
+
+
+def impact_reviewer_users(organization: Organization) -> QuerySet:
+    """The members the reviewer picker offers: exactly those ``impact_reviewers_set`` accepts."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization=organization, memberships__role__in=impact_reviewer_roles())
+        .order_by("first_name", "last_name", "username")
+    )

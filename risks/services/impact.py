@@ -186,7 +186,8 @@ def impact_item_delete(*, item: ImpactItem, actor) -> None:
 
 
 def _can_review(membership: Membership) -> bool:
-    return membership.can_create or membership.can(Capability.APPROVE)
+    # The same rule as the picker's (``selectors.impact_reviewer_roles``).
+    return membership.role in selectors.impact_reviewer_roles()
 
 
 def impact_reviewers_set(*, assessment: ImpactAssessment, actor, users: Iterable) -> None:

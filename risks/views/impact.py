@@ -74,7 +74,7 @@ class AssessmentDetailView(OrganizationPageMixin, TemplateView):
             my_review=my_review,
             reviewers_form=kwargs.get("reviewers_form")
             or ReviewersForm(
-                members=asset_member_users(self.organization),
+                members=selectors.impact_reviewer_users(self.organization),
                 initial={"reviewers": [r.user_id for r in reviewers]},
             ),
             review_form=kwargs.get("review_form") or ReviewRecordForm(),
@@ -302,7 +302,7 @@ class ReviewersView(AssessmentDetailView):
 
     def post(self, request, *args, **kwargs):
         assessment = selectors.assessment_get(organization=self.organization, assessment_id=kwargs["pk"])
-        form = ReviewersForm(request.POST, members=asset_member_users(self.organization))
+        form = ReviewersForm(request.POST, members=selectors.impact_reviewer_users(self.organization))
         if form.is_valid():
             try:
                 services.impact_reviewers_set(

@@ -1,6 +1,6 @@
 // Risk form: the live score and level of both ratings (from the methodology in
-// #risk-methodology), the fieldsets that follow the category, and type-to-narrow
-// pickers for assets and controls. The server computes what is stored.
+// #risk-methodology) and the fieldsets that follow the category (the asset and control
+// pickers are static/js/picker.js). The server computes what is stored.
 (function () {
   "use strict";
 
@@ -94,79 +94,4 @@
     category.addEventListener("change", applyCategory);
     applyCategory();
   }
-
-  // --- Pickers: type to narrow, click to toggle, chosen items as removable chips ---------
-  // The <select multiple> stays the form field (and works without script); a plain click
-  // toggles an option instead of replacing the choice, and the chips under it show what is
-  // chosen even when the filter hides it.
-  var renderChips = function (select) {
-    var box = form.querySelector("[data-chips-for='" + select.id + "']");
-    if (!box) {
-      return;
-    }
-    var chosen = Array.prototype.filter.call(select.options, function (option) {
-      return option.selected;
-    });
-    box.textContent = "";
-    if (!chosen.length) {
-      var none = document.createElement("span");
-      none.className = "text-muted";
-      none.textContent = "None chosen yet.";
-      box.appendChild(none);
-      return;
-    }
-    var count = document.createElement("span");
-    count.className = "picker-chips-count";
-    count.textContent = chosen.length + " chosen";
-    box.appendChild(count);
-    chosen.forEach(function (option) {
-      var chip = document.createElement("button");
-      chip.type = "button";
-      chip.className = "picker-chip";
-      chip.title = "Remove " + option.textContent;
-      chip.setAttribute("aria-label", "Remove " + option.textContent);
-      chip.textContent = option.textContent + " ";
-      var cross = document.createElement("i");
-      cross.className = "bi bi-x";
-      chip.appendChild(cross);
-      chip.addEventListener("click", function () {
-        option.selected = false;
-        select.dispatchEvent(new Event("change", { bubbles: true }));
-      });
-      box.appendChild(chip);
-    });
-  };
-
-  form.querySelectorAll("select[multiple]").forEach(function (select) {
-    select.addEventListener("mousedown", function (event) {
-      var option = event.target;
-      if (option.tagName !== "OPTION" || option.disabled || event.shiftKey) {
-        return;
-      }
-      event.preventDefault();
-      option.selected = !option.selected;
-      select.focus();
-      select.dispatchEvent(new Event("change", { bubbles: true }));
-    });
-    select.addEventListener("change", function () { renderChips(select); });
-    renderChips(select);
-  });
-
-  form.querySelectorAll("input[data-filter-for]").forEach(function (input) {
-    var select = document.getElementById(input.getAttribute("data-filter-for"));
-    if (!select) {
-      return;
-    }
-    input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      Array.prototype.forEach.call(select.options, function (option) {
-        var text = option.textContent.toLowerCase();
-        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
-        option.hidden = !(match || option.selected);
-      });
-      select.querySelectorAll("optgroup").forEach(function (group) {
-        group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
-      });
-    });
-  });
 })();

@@ -16,9 +16,16 @@ def _cell(page, kind: str, cell: str):
     return page.locator(f"[data-testid=heat-map-{kind}] [data-cell='{cell}']")
 
 
+def _pick(page, field: str, query: str, expected: str) -> None:
+    """Type ``query`` into a record picker; Enter adds the first match, which must read ``expected``."""
+    page.fill(f"#id_{field}", query)
+    first = page.locator(f"#id_{field}-listbox [role=option]").first
+    expect(first).to_contain_text(expected)
+    expect(first).to_have_attribute("aria-selected", "true")
+    page.press(f"#id_{field}", "Enter")
+
+
 def test_assess_raise_treat_and_see_the_residual_move(page, acme, alice, acme_ai, acme_server, catalogues):
-    malware = Control.objects.get(framework__code="iso27001-2022", reference="8.7")
-    logging = Control.objects.get(framework__code="iso42001-2023", reference="A.6.2.8")
     sign_in(page, "alice")
 
     # Assess the AI system.
@@ -61,8 +68,12 @@ def test_assess_raise_treat_and_see_the_residual_move(page, acme, alice, acme_ai
     expect(page.locator("[data-testid=ai-fieldset]")).to_be_visible()
     expect(page.locator("[data-testid=security-fieldset]")).to_be_hidden()
     page.select_option("#id_treatment", "modify")
-    page.select_option("#id_controls", [str(malware.pk), str(logging.pk)])
-    page.select_option("#id_assets", [str(acme_ai.pk), str(acme_server.pk)])
+    _pick(page, "controls", "malware", "8.7 Protection against malware")
+    _pick(page, "controls", "A.6.2.8", "A.6.2.8")
+    # Raised from the assessment, the risk already affects the AI system; add the server it runs on.
+    expect(page.locator("[data-testid=chosen-assets]")).to_contain_text("AST-0002 — Claims assistant")
+    _pick(page, "assets", "inference", "AST-0001 — Inference server")
+    expect(page.locator("[data-testid=chosen-assets]")).to_contain_text("2 chosen")
     expect(page.locator("[data-testid=chosen-controls]")).to_contain_text("2 chosen")
     expect(page.locator("[data-testid=chosen-controls]")).to_contain_text("8.7")
     live = page.locator("[data-testid=residual-fieldset] [data-score-for=residual]")
@@ -96,25 +107,82 @@ def test_assess_raise_treat_and_see_the_residual_move(page, acme, alice, acme_ai
     assert risk.history.latest().history_user == alice
 
 
-def test_pickers_toggle_on_click_and_show_removable_chips(page, acme, alice, acme_server, catalogues):
-    malware = Control.objects.get(framework__code="iso27001-2022", reference="8.7")
+def test_pickers_add_by_keyboard_and_mouse_and_remove_with_the_chip_button(
+    page, acme, alice, acme_server, catalogues
+):
     backup = Control.objects.get(framework__code="iso27001-2022", reference="8.13")
     sign_in(page, "alice")
     page.goto("/o/acme/risks/new/")
     chips = page.locator("[data-testid=chosen-controls]")
     expect(chips).to_have_text("None chosen yet.")
 
-    # Narrow the list, then a plain click adds a control without dropping the one chosen before.
-    page.fill("[data-filter-for=id_controls]", "malware")
-    page.click(f"#id_controls option[value='{malware.pk}']")
-    page.fill("[data-filter-for=id_controls]", "8.13")
-    page.click(f"#id_controls option[value='{backup.pk}']")
-    expect(chips).to_contain_text("2 chosen")
-    selected = page.eval_on_selector("#id_controls", "s => Array.from(s.selectedOptions).map(o => o.value)")
-    assert sorted(selected) == sorted([str(malware.pk), str(backup.pk)])
-
-    # A chip's cross removes its control; a second click on an option removes it too.
-    page.click(f"[data-testid=chosen-controls] .picker-chip[aria-label*='{malware.reference} ']")
+    # Type, then Enter adds the highlighted match; the box empties for the next one.
+    _pick(page, "controls", "malware", "8.7 Protection against malware")
     expect(chips).to_contain_text("1 chosen")
-    page.click(f"#id_controls option[value='{backup.pk}']")
-    expect(chips).to_have_text("None chosen yet.")
+    expect(page.locator("#id_controls")).to_have_value("")
+
+    # ArrowDown moves the highlight; a click adds too; Escape closes the list.
+    page.fill("#id_controls", "backup")
+    options = page.locator("#id_controls-listbox [role=option]")
+    expect(options.first).to_contain_text("8.13")
+    page.locator("#id_controls-listbox [role=option]", has_text="8.13").click()
+    expect(chips).to_contain_text("2 chosen")
+    page.fill("#id_controls", "8.")
+    page.press("#id_controls", "ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    page.press("#id_controls", "Escape")
+    expect(page.locator("#id_controls-listbox")).to_be_hidden()
+    expect(chips).to_contain_text("2 chosen")
+
+    # A chip's remove button removes its control, with the keyboard as with the mouse.
+    page.locator(
+        "[data-testid=chosen-controls] .picker-chip-remove[aria-label*='Protection against malware']"
+    ).focus()
+    page.keyboard.press("Enter")
+    expect(chips).to_contain_text("1 chosen")
+    values = page.eval_on_selector_all(
+        "[data-testid=chosen-controls] input[type=hidden]", "els => els.map(e => e.value)"
+    )
+    assert values == [str(backup.pk)]
+
+
+def test_keyboard_in_a_picker_keeps_the_choices_already_made(
+    page, acme, alice, acme_server, acme_ai, catalogues
+):
+    """Tabbing into "Treatment controls" and pressing ↓ once turned "3 chosen" into "1 chosen",
+    and saving dropped the controls."""
+    from risks import services
+
+    chosen = list(
+        Control.objects.filter(reference__in=["5.1", "8.7", "8.13"], framework__code="iso27001-2022")
+    )
+    risk = services.risk_create(
+        organization=acme,
+        actor=alice,
+        values={
+            "title": "Ransomware on the inference server",
+            "category": "information_security",
+            "owner": alice,
+            "threat": "Ransomware",
+            "affects_availability": True,
+            "inherent_likelihood": 3,
+            "inherent_impact": 4,
+        },
+        assets=[acme_server, acme_ai],
+        controls=chosen,
+    )
+    sign_in(page, "alice")
+    page.goto(f"/o/acme/risks/{risk.pk}/edit/")
+    chips = page.locator("[data-testid=chosen-controls]")
+    expect(chips).to_contain_text("3 chosen")
+    page.focus("#id_treatment")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_controls")).to_be_focused()
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "Escape"):
+        page.keyboard.press(key)
+    expect(chips).to_contain_text("3 chosen")
+    expect(page.locator("[data-testid=chosen-assets]")).to_contain_text("2 chosen")
+    page.click("[data-testid=save-risk]")
+    page.wait_for_url(f"**/o/acme/risks/{risk.pk}/")
+    assert {link.control_id for link in risk.control_links.all()} == {c.pk for c in chosen}
+    assert {link.asset_id for link in risk.asset_links.all()} == {acme_server.pk, acme_ai.pk}
