@@ -25,6 +25,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 
 from .history import (
     ACTIONS,
@@ -78,7 +79,7 @@ def trail_kinds() -> dict[str, type[models.Model]]:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(key, str(model._meta.verbose_name).capitalize()) for key, model in trail_kinds().items()]
+    return [(key, capfirst(str(model._meta.verbose_name))) for key, model in trail_kinds().items()]
 
 
 def _historical(model):
@@ -210,7 +211,7 @@ def _kind_entries(organization, kind, model, history_ids) -> dict[tuple[str, int
     _attach_related(instances, depth=2)
     live = set(model._base_manager.filter(pk__in={r.id for r in records}).values_list("pk", flat=True))
     live_parents = _live_parents(model, instances)
-    kind_label = str(model._meta.verbose_name).capitalize()
+    kind_label = capfirst(str(model._meta.verbose_name))
 
     entries = {}
     for record, instance in zip(records, instances, strict=True):
@@ -307,4 +308,4 @@ def describe(organization, instance) -> tuple[str, str]:
     _attach_related([instance], depth=2)
     live = set(model._base_manager.filter(pk=instance.pk).values_list("pk", flat=True))
     url = _record_url(organization, instance, live, _live_parents(model, [instance]))
-    return _label(instance, str(model._meta.verbose_name).capitalize()), url
+    return _label(instance, capfirst(str(model._meta.verbose_name))), url

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 
 # Bookkeeping fields that change on every save and say nothing to an auditor.
 _SKIPPED_FIELDS = {"updated_at", "created_at", "organization"}
@@ -85,7 +86,7 @@ def field_changes(record, changed, related) -> list[FieldChange]:
     return [
         FieldChange(
             field=f.name,
-            label=str(f.verbose_name).capitalize(),
+            label=capfirst(str(f.verbose_name)),
             old=_display(f, old, related) if record.history_type != "+" else "—",
             new=_display(f, new, related),
         )

@@ -31,3 +31,69 @@ class RequestLogMiddleware:
                 },
             )
         return response
+
+
+error_logger = logging.getLogger("django.request")
+
+
+class ErrorPagesMiddleware:
+    """The portal's own error answers, whatever ``DEBUG`` says.
+
+    - Under ``/api/`` an unexpected exception answers JSON (``{"detail": …}``,
+      500), and so does an address that matches no endpoint (404), never an
+      HTML page: integrations parse what they get.
+    - Elsewhere, with ``DEBUG`` on (the embedded default), a missing page,
+      a refusal or a crash shows the portal's 404/403/500 pages instead of
+      Django's technical pages, which show settings and code to whoever is at
+      the browser. ``TECHNICAL_ERROR_PAGES=true`` brings those back for
+      debugging. With ``DEBUG`` off Django renders the same templates itself.
+
+    The traceback of a 500 is logged either way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.urls import Resolver404, resolve
+
+        # An address that matches no view never reaches ``process_exception``.
+        is_api = request.path.startswith("/api/")
+        if is_api or (settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES):
+            try:
+                resolve(request.path_info)
+            except Resolver404:
+                if is_api:
+                    return JsonResponse({"detail": "No such endpoint."}, status=404)
+                return render(request, "404.html", status=404)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.conf import settings
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404, JsonResponse
+        from django.shortcuts import render
+
+        if request.path.startswith("/api/"):
+            if isinstance(exception, Http404 | PermissionDenied):
+                return None  # DRF answers these itself; outside a DRF view Django's handlers do
+            error_logger.error(
+                "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
+            )
+            return JsonResponse(
+                {"detail": "The server failed to answer this request; the error is logged. Try again later."},
+                status=500,
+            )
+        if not settings.DEBUG or settings.TECHNICAL_ERROR_PAGES:
+            return None
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            return render(request, "403.html", {"exception": exception}, status=403)
+        error_logger.error(
+            "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
+        )
+        return render(request, "500.html", status=500)

@@ -44,6 +44,8 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = envbool("DEBUG", True)
+# Django's technical 404/500 pages (settings, code) instead of the portal's, for debugging only.
+TECHNICAL_ERROR_PAGES = envbool("TECHNICAL_ERROR_PAGES", False)
 DATA_DIR = Path(envstr("GRC_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 
 _EMBEDDED_SECRET = "embedded-insecure-key-change-me-" + "x" * 32
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.RequestLogMiddleware",
+    "core.middleware.ErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "grc_portal.urls"

@@ -128,9 +128,12 @@ class MemberViewSet(OrganizationAPIMixin, viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
-        serializer.instance = services.membership_change_role(
-            membership=serializer.instance, actor=self.request.user, role=serializer.validated_data["role"]
-        )
+        # A PATCH without ``role`` changes nothing (and writes no history).
+        role = serializer.validated_data.get("role", serializer.instance.role)
+        if role != serializer.instance.role:
+            serializer.instance = services.membership_change_role(
+                membership=serializer.instance, actor=self.request.user, role=role
+            )
 
     def perform_destroy(self, instance):
         services.membership_remove(membership=instance, actor=self.request.user)

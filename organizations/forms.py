@@ -30,6 +30,11 @@ class MemberAddForm(forms.Form):
     user = forms.CharField(label="Username or email", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.CONTRIBUTOR)
 
+    def __init__(self, *args, **kwargs):
+        # Two member forms share the page: their ids must not collide (``id_role``).
+        kwargs.setdefault("auto_id", "add_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_user(self):
         value = self.cleaned_data["user"].strip()
         matches = list(
@@ -48,6 +53,10 @@ class MemberCreateForm(forms.Form):
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.CONTRIBUTOR)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "create_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MembershipRoleForm(forms.Form):

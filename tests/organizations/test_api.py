@@ -83,3 +83,22 @@ def test_the_schema_and_docs_are_served_without_outside_hosts(client, alice, pas
     html = docs.content.decode()
     assert "cdn" not in html.lower()
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_an_empty_patch_of_a_member_changes_nothing(api_as, acme, alice, bob):
+    membership = bob.memberships.get(organization=acme)
+    history_before = membership.history.count()
+    answer = api_as(alice).patch(f"/api/v1/organizations/acme/members/{membership.pk}/", {}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["role"] == membership.role
+    assert membership.history.count() == history_before
+
+
+def test_patching_a_member_role_changes_it(api_as, acme, alice, bob):
+    membership = bob.memberships.get(organization=acme)
+    answer = api_as(alice).patch(
+        f"/api/v1/organizations/acme/members/{membership.pk}/", {"role": "auditor"}, format="json"
+    )
+    assert answer.status_code == 200 and answer.json()["role"] == "auditor"
+    membership.refresh_from_db()
+    assert membership.role == "auditor"

@@ -132,3 +132,14 @@ def test_only_admins_rename_the_organization_through_the_api(api_as, acme, alice
     assert response.status_code == 200
     assert response.json()["name"] == "Acme Group"
     assert response.json()["slug"] == "acme"
+
+
+def test_the_members_page_has_unique_ids_and_a_label_for_every_field(client, acme, alice):
+    import re
+
+    client.force_login(alice)
+    page = client.get("/o/acme/members/").content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for field_id in ("add_user", "add_role", "create_username", "create_role"):
+        assert f'for="{field_id}"' in page and f'id="{field_id}"' in page
