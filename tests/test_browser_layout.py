@@ -1,0 +1,47 @@
+"""The portal on a laptop and on a phone: nothing wider than the window, the
+navigation a drawer on small screens, the treatment plan's buttons in view."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["/o/demo/", "/o/demo/assets/", "/o/demo/risks/", "/o/demo/risks/1/", "/o/demo/members/"]
+
+
+@pytest.fixture
+def demo(db, catalogues, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-1")
+    call_command("seed_demo")
+
+
+def test_on_a_phone_no_page_is_wider_than_the_screen_and_the_menu_is_a_drawer(page, demo):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "demo", "demo-password-1")
+    for url in PAGES:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url} is {width} px wide"
+    navigation = page.locator("#app-nav")
+    expect(navigation).to_be_hidden()
+    expect(page.locator(".btn-user")).to_be_in_viewport()
+    page.click("[data-testid=nav-toggle]")
+    expect(navigation).to_be_visible()
+    navigation.get_by_role("link", name="Assets").click()
+    page.wait_for_url("**/o/demo/assets/")
+
+
+def test_on_a_laptop_the_treatment_actions_show_all_their_buttons(page, demo):
+    sign_in(page, "demo", "demo-password-1")
+    page.goto("/o/demo/risks/1/")
+    expect(page.locator("#app-nav")).to_be_visible()
+    card = page.locator("[data-testid=treatment]").bounding_box()
+    buttons = page.locator("[data-testid=actions] .action-buttons .btn")
+    assert buttons.count() >= 3
+    for index in range(buttons.count()):
+        box = buttons.nth(index).bounding_box()
+        assert box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"] + 0.5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440
