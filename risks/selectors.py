@@ -345,6 +345,25 @@ def overdue_actions_for(organization: Organization, *, owner=None) -> QuerySet[T
     return actions.select_related("risk", "owner").order_by("due_date", "id")
 
 
+def overdue_action_owners(organization: Organization) -> list[dict]:
+    """The owners of overdue actions with how many each has, most first (``id``, ``name``, ``count``)."""
+    rows = (
+        overdue_actions_for(organization)
+        .order_by()
+        .values("owner_id", "owner__first_name", "owner__last_name", "owner__username")
+        .annotate(count=Count("id"))
+    )
+    owners = [
+        {
+            "id": row["owner_id"],
+            "name": f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+    return sorted(owners, key=lambda o: (-o["count"], o["name"].lower()))
+
+
 def upcoming_actions_for(organization: Organization, *, owner, days: int = 30) -> QuerySet[TreatmentAction]:
     today = timezone.localdate()
     return (

@@ -3,7 +3,7 @@ from django.urls import path
 from organizations.scoping import OrganizationRecordHistoryView
 
 from .models import ImpactAssessment, Risk
-from .views import files, impact, methodology, register, treatment
+from .views import files, impact, methodology, overdue, register, treatment
 
 app_name = "risks"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{BASE}/new/", register.RiskCreateView.as_view(), name="create"),
     path(f"{BASE}/heat-maps/", register.HeatMapView.as_view(), name="heat_maps"),
     path(f"{BASE}/my-overdue/", register.MyWorkView.as_view(), name="my_work"),
+    path(f"{BASE}/overdue-actions/", overdue.OverdueActionsView.as_view(), name="overdue_actions"),
     path(f"{BASE}/methodology/", methodology.MethodologyView.as_view(), name="methodology"),
     path(f"{BASE}/export/", files.RiskExportView.as_view(), name="export"),
     path(f"{BASE}/import/", files.RiskImportView.as_view(), name="import"),
