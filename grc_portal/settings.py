@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "controls",
     "assets",
     "risks",
+    "soa",
     "audits",
     "portal",
 ]
