@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "risks.models.RiskStatus",
         "TreatmentActionStatusEnum": "risks.models.ActionStatus",
         "ImpactAssessmentStatusEnum": "risks.models.AssessmentStatus",
+        "AssetKindEnum": "assets.models.AssetKind",
+        "SoAReasonKindEnum": "soa.models.ReasonKind",
+        "SoAImplementationStatusEnum": "soa.models.ImplementationStatus",
     },
 }
 
