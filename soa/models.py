@@ -125,8 +125,10 @@ class SoAVersion(Freezable):
     approved_at = models.DateTimeField()
     change_summary = models.TextField()
     rows_sha256 = models.CharField("SHA-256 of the rows", max_length=64)
+    # CASCADE, not PROTECT: no delete reaches a version anyway (``Freezable`` refuses
+    # it, cascades included), and the refusal then says why: the version is frozen.
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="superseded_by"
     )
 
     class Meta:
@@ -146,7 +148,7 @@ class SoAVersionRow(Freezable):
 
     frozen_message = "An approved SoA version is frozen: its rows can no longer be changed or deleted."
 
-    version = models.ForeignKey(SoAVersion, on_delete=models.PROTECT, related_name="rows")
+    version = models.ForeignKey(SoAVersion, on_delete=models.CASCADE, related_name="rows")  # see supersedes
     position = models.PositiveSmallIntegerField()
     framework = models.CharField(max_length=50, help_text="Framework code, e.g. iso27001-2022.")
     reference = models.CharField(max_length=20)
