@@ -9,7 +9,6 @@ from risks import services as risk_services
 from soa.models import SoAEntry
 from tests.factories import MembershipFactory, UserFactory
 
-
 ISO27001, ISO42001 = "iso27001-2022", "iso42001-2023"
 
 

@@ -13,7 +13,7 @@ from .conftest import decide_all
 
 @contextmanager
 def refused():
-    """Expect ``RecordFrozen``; in a savepoint, as some refusals come from inside Django's own atomic blocks."""
+    """Expect ``RecordFrozen``, in a savepoint: some refusals come from inside atomic blocks."""
     with pytest.raises(RecordFrozen), transaction.atomic():
         yield
 
