@@ -2,7 +2,7 @@
 the same query string means the same thing everywhere."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from drf_spectacular.utils import extend_schema_field
 
 from risks.models import RiskControl, RiskStatus
@@ -42,7 +42,7 @@ class SoAOrderingFilter(django_filters.OrderingFilter):
 
     _columns = {
         "reference": ["control__framework__order", "control__order"],
-        "status": ["status"],
+        "status": ["status_rank"],
         "applicable": ["applicable"],
         "owner": ["owner__first_name", "owner__last_name", "owner__username"],
         "target_date": ["target_date"],
@@ -58,6 +58,14 @@ class SoAOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         ordering = []
+        if any(param.lstrip("-") == "status" for param in value if param):
+            # By progress (not started … implemented), not alphabetically.
+            qs = qs.annotate(
+                status_rank=Case(
+                    *(When(status=s, then=Value(i)) for i, s in enumerate(ImplementationStatus.values)),
+                    output_field=IntegerField(),
+                )
+            )
         for param in value:
             if not param:
                 continue
