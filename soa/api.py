@@ -30,6 +30,7 @@ from .serializers import (
     SoABulkErrorSerializer,
     SoABulkRowSerializer,
     SoABulkUpdateRequestSerializer,
+    SoABulkUpdateSchemaSerializer,
     SoAEntrySerializer,
     SoAVersionApproveRequestSerializer,
     SoAVersionDetailSerializer,
@@ -101,7 +102,7 @@ class SoAEntryViewSet(
 
     @extend_schema(
         parameters=[ORGANIZATION_SLUG_PARAMETER],
-        request=SoABulkUpdateRequestSerializer,
+        request=SoABulkUpdateSchemaSerializer,
         responses={
             200: SoAEntrySerializer(many=True),
             400: OpenApiResponse(

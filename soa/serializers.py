@@ -117,7 +117,7 @@ class SoAEntrySerializer(serializers.ModelSerializer):
 class SoABulkRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Id of the SoA row.")
     applicable = serializers.BooleanField(allow_null=True, required=False)
-    reasons = serializers.ListField(child=serializers.DictField(), required=False)
+    reasons = ReasonsField(required=False, help_text="Replaces the recorded reasons, as on PATCH.")
     exclusion_justification = serializers.CharField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=ImplementationStatus.choices, required=False)
     target_date = serializers.DateField(allow_null=True, required=False)
@@ -131,6 +131,14 @@ class SoABulkUpdateRequestSerializer(serializers.Serializer):
         child=serializers.DictField(),
         help_text="Each row's id and the fields to set, as on PATCH …/soa/{id}/. All or nothing.",
     )
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="Why, for the history.")
+
+
+class SoABulkUpdateSchemaSerializer(serializers.Serializer):
+    """The documented shape of a bulk update (rows are checked one by one, so that
+    errors come back under each row's id)."""
+
+    rows = SoABulkRowSerializer(many=True, help_text="Each row's id and the fields to set. All or nothing.")
     reason = serializers.CharField(required=False, allow_blank=True, help_text="Why, for the history.")
 
 
