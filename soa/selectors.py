@@ -14,7 +14,7 @@ from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Valu
 from django.http import Http404
 
 from assets.models import Asset, AssetKind, LifecycleStatus
-from controls.models import Control, Mapping
+from controls.models import Mapping
 from organizations.models import Organization
 from risks.models import PENDING_ACTION_STATUSES, RiskControl, RiskStatus, TreatmentAction
 
@@ -167,10 +167,6 @@ def counterpart_entries(entry: SoAEntry) -> list[tuple[SoAEntry, Mapping]]:
     found = [(row, other[row.control_id]) for row in rows]
     found.sort(key=lambda pair: (-pair[1].strength, pair[0].control.framework.order, pair[0].control.order))
     return found
-
-
-def controls_in_soa() -> QuerySet[Control]:
-    return Control.objects.filter(framework__code__in=["iso27001-2022", "iso42001-2023"])
 
 
 # --- Versions -----------------------------------------------------------------------------------
