@@ -280,6 +280,9 @@ def soa_apply_to_mapped(*, entry: SoAEntry, actor, dry_run: bool = False) -> lis
     actor may not change stops the whole operation.
     """
     membership = _acting_membership(entry.organization_id, actor)
+    if entry.applicable is None:
+        # Copying "undecided" would only wipe the counterparts' own decisions.
+        raise ValidationError({"applicable": ["Decide this row before applying its decision elsewhere."]})
     source_reasons = [{"kind": r.kind, "note": r.note} for r in SoAReason.objects.filter(entry=entry)]
     values = {"applicable": entry.applicable, "status": entry.status}
     if entry.applicable is False:

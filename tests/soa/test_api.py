@@ -273,3 +273,12 @@ def test_the_gap_analysis_endpoint(api_as, acme, alice):
     assert "Covered" in body["method"]
     policy = next(r for r in body["rows"] if r["reference"] == "A.2.2")
     assert policy["basis"][0]["reference"] == "5.1" and policy["basis"][0]["relation"] == "partial"
+
+
+def test_an_undecided_row_has_no_decision_to_apply(api_as, acme, alice):
+    SoAEntry.objects.filter(pk=entry(acme, "5.19").pk).update(applicable=True, status="implemented")
+    response = api_as(alice).post(
+        f"{BASE}/soa/{entry(acme, 'A.10.3').pk}/apply-to-mapped/", {"dry_run": True}
+    )
+    assert response.status_code == 400 and "applicable" in response.json()
+    assert entry(acme, "5.19").applicable is True
