@@ -1,11 +1,12 @@
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from core.freezing import RecordFrozen
 from core.services import record_save
-from soa.models import SoAVersion, SoAVersionRow
+from soa.models import SoAEntry, SoAVersion, SoAVersionRow
 from soa.services import soa_version_approve
 
 from .conftest import decide_all
@@ -93,4 +94,37 @@ def test_the_api_cannot_change_a_version(api_as, alice, version, method):
     url = "/api/v1/organizations/acme/soa-versions/1/"
     response = getattr(api_as(alice), method)(url, {"change_summary": "Rewritten"})
     assert response.status_code == 405
+    _unchanged(version)
+
+
+@pytest.fixture
+def support_client(client, db):
+    get_user_model().objects.create_superuser("support", "support@example.org", "support-password")
+    client.login(username="support", password="support-password")
+    return client
+
+
+def test_the_admin_shows_versions_but_cannot_change_or_delete_them(support_client, version):
+    base = f"/admin/soa/soaversion/{version.pk}"
+    assert support_client.get("/admin/soa/soaversion/").status_code == 200
+    assert support_client.get(f"{base}/change/").status_code == 200  # a read-only view
+    assert support_client.post(f"{base}/change/", {"change_summary": "Rewritten"}).status_code == 403
+    assert support_client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
+    assert support_client.post(
+        "/admin/soa/soaversion/",
+        {"action": "delete_selected", "_selected_action": [version.pk], "post": "yes"},
+    ).status_code in (200, 302)
+    _unchanged(version)
+
+
+def test_the_admin_cannot_revert_a_version_or_a_row_to_a_past_state(support_client, acme, version):
+    record = version.history.get()
+    url = f"/admin/soa/soaversion/{version.pk}/history/{record.history_id}/"
+    assert support_client.get(url).status_code == 200
+    assert support_client.post(url, {"change_summary": "Rewritten"}).status_code == 403
+    row = SoAEntry.objects.filter(organization=acme).first()
+    row_record = row.history.first()
+    row_url = f"/admin/soa/soaentry/{row.pk}/history/{row_record.history_id}/"
+    assert support_client.post(row_url, {"applicable": ""}).status_code == 403
+    assert SoAEntry.objects.get(pk=row.pk).applicable is True
     _unchanged(version)
