@@ -2,6 +2,7 @@ import importlib
 
 from django.apps import apps
 
+from controls.models import Control
 from controls.services import catalogues_load
 from organizations.services import organization_create
 from soa.models import SoAEntry
@@ -68,3 +69,10 @@ def test_reading_the_soa_never_creates_rows(api_as, acme, alice):
 
 def test_an_organization_made_by_any_path_has_its_rows(db):
     assert _counts(OrganizationFactory(slug="hooli")) == (131, 93, 38)
+
+
+def test_before_the_catalogues_are_loaded_the_migration_creates_nothing(acme):
+    SoAEntry.objects.all().delete()
+    Control.objects.all().delete()  # rolled back with the test
+    migration.rows_for_existing_organizations(apps, None)
+    assert not SoAEntry.objects.exists()
