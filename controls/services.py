@@ -11,6 +11,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import transaction
 
 from .models import ClauseMapping, Mapping
+from .signals import catalogues_loaded
 
 CATALOGUE_FIXTURES = ("frameworks.json", "iso27001-2022.json", "iso42001-2023.json", "crosswalk.json")
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -100,4 +101,6 @@ def catalogues_load(*, directory: Path = FIXTURES_DIR, files=CATALOGUE_FIXTURES)
         if removed:
             stale.delete()
             report.counts.setdefault(str(model._meta.verbose_name_plural), Counter())["removed"] += removed
+    # Inside the load's transaction: what the receivers write commits or rolls back with it.
+    catalogues_loaded.send(sender=catalogues_load, report=report)
     return report

@@ -15,6 +15,7 @@ from risks.api import (
     RiskViewSet,
     TreatmentActionViewSet,
 )
+from soa.api import GapAnalysisView, SoAEntryViewSet, SoAVersionViewSet
 
 ORG = r"organizations/(?P<organization_slug>[-a-zA-Z0-9_]+)"
 
@@ -32,6 +33,8 @@ router.register(rf"{ORG}/risks", RiskViewSet, basename="risk")
 router.register(rf"{ORG}/treatment-actions", TreatmentActionViewSet, basename="treatment-action")
 router.register(rf"{ORG}/impact-assessments", ImpactAssessmentViewSet, basename="impact-assessment")
 router.register(rf"{ORG}/impact-items", ImpactItemViewSet, basename="impact-item")
+router.register(rf"{ORG}/soa", SoAEntryViewSet, basename="soa-entry")
+router.register(rf"{ORG}/soa-versions", SoAVersionViewSet, basename="soa-version")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
@@ -41,5 +44,6 @@ urlpatterns = [
         RiskMethodologyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"}),
         name="risk-methodology",
     ),
+    re_path(rf"^{ORG}/gap-analysis/$", GapAnalysisView.as_view(), name="gap-analysis"),
     path("", include(router.urls)),
 ]

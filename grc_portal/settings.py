@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "controls",
     "assets",
     "risks",
+    "soa",
     "audits",
     "portal",
 ]
@@ -246,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "risks.models.RiskStatus",
         "TreatmentActionStatusEnum": "risks.models.ActionStatus",
         "ImpactAssessmentStatusEnum": "risks.models.AssessmentStatus",
+        "AssetKindEnum": "assets.models.AssetKind",
+        "SoAReasonKindEnum": "soa.models.ReasonKind",
+        "SoAImplementationStatusEnum": "soa.models.ImplementationStatus",
     },
 }
 

@@ -126,3 +126,25 @@ def test_themes_and_objectives_have_titles():
     assert ControlGroup.objects.get(framework__code="iso42001-2023", reference="A.5").title == (
         "Assessing impacts of AI systems"
     )
+
+
+def _links_of(reference: str) -> dict[str, str]:
+    return dict(
+        Mapping.objects.filter(
+            source__framework__code="iso42001-2023", source__reference=reference
+        ).values_list("target__reference", "relation")
+    )
+
+
+def test_the_ai_supplier_controls_reach_27001s_supplier_controls():
+    """A.10.3 (suppliers) is carried by 27001's whole supplier chapter, 5.19 to 5.23,
+    and A.10.2 (allocating responsibilities) by its supplier and chain controls."""
+    assert set(_links_of("A.10.3")) == {"5.19", "5.20", "5.21", "5.22", "5.23"}
+    assert {"5.19", "5.20", "5.21", "5.22", "5.23"} <= set(_links_of("A.10.2"))
+    assert "5.20" in _links_of("A.10.4")
+
+
+def test_reviewing_the_ai_policy_is_not_equivalent_to_reviewing_security_policies():
+    # The AI policy carries commitments (responsible use, impacts on people) a security policy does not.
+    assert _links_of("A.2.4") == {"5.1": Relation.PARTIAL}
+    assert not Mapping.objects.filter(relation=Relation.EQUIVALENT).exists()

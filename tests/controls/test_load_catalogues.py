@@ -24,7 +24,7 @@ def test_loading_twice_changes_nothing(django_assert_max_num_queries):
     ids = dict(Control.objects.values_list("reference", "pk"))
     report = catalogues_load()
     assert not report.changed
-    assert _counts() == before == (131, 84, 45, 41)
+    assert _counts() == before == (131, 84, 50, 41)
     assert dict(Control.objects.values_list("reference", "pk")) == ids
 
 
@@ -71,7 +71,7 @@ def test_a_link_removed_from_the_fixture_is_removed(tmp_path):
     (directory / "crosswalk.json").write_text(json.dumps(rows))
     report = catalogues_load(directory=directory)
     assert report.counts["mappings"]["removed"] == 1
-    assert Mapping.objects.count() == 44
+    assert Mapping.objects.count() == 49
 
 
 def test_a_broken_fixture_loads_nothing_and_names_the_row(tmp_path):

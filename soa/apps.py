@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SoaConfig(AppConfig):
+    name = "soa"
+    verbose_name = "Statement of Applicability"
+
+    def ready(self):
+        from . import receivers  # noqa: F401 — connects the row provisioning to its signals

@@ -1,0 +1,197 @@
+"""Reads of the Statement of Applicability. Every query starts from the organization.
+
+``entries_for`` is the one queryset every list, export, PDF and API endpoint
+starts from: each row comes with its control, owner, stored reasons, the risks
+the register treats with its control (the derived ``risk_treatment`` reason) and
+the annotations the consistency checks read (``soa.checks``), in a fixed number
+of queries whatever the number of rows.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField as BooleanOutput
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+
+from assets.models import Asset, AssetKind, LifecycleStatus
+from controls.models import Mapping
+from organizations.models import Organization
+from risks.models import PENDING_ACTION_STATUSES, RiskControl, RiskStatus, TreatmentAction
+
+from .checks import AI_FRAMEWORK, AI_SYSTEM_CONTROLS, CHECKS, any_problem, problems_of
+from .models import ReasonKind, SoAEntry, SoAReason, SoAVersion, SoAVersionRow
+
+# --- The live rows ------------------------------------------------------------------------
+
+
+def _treating_links(organization: Organization) -> QuerySet[RiskControl]:
+    """The register's links that make a control a treatment: risks not closed."""
+    return (
+        RiskControl.objects.filter(organization=organization)
+        .exclude(risk__status=RiskStatus.CLOSED)
+        .select_related("risk")
+        .order_by("risk__number")
+    )
+
+
+def _annotated(queryset: QuerySet[SoAEntry], organization: Organization) -> QuerySet[SoAEntry]:
+    treating = _treating_links(organization).filter(control_id=OuterRef("control_id"))
+    open_actions = TreatmentAction.objects.filter(
+        organization=organization,
+        status__in=PENDING_ACTION_STATUSES,
+        risk__control_links__control_id=OuterRef("control_id"),
+    ).exclude(risk__status=RiskStatus.CLOSED)
+    ai_systems = _ai_systems(organization)
+    return queryset.annotate(
+        treats_risk=Exists(treating),
+        has_stored_reason=Exists(SoAReason.objects.filter(entry_id=OuterRef("pk"))),
+        has_open_actions=Exists(open_actions),
+        needed_for_ai=Case(
+            When(
+                Q(control__framework__code=AI_FRAMEWORK, control__reference__in=list(AI_SYSTEM_CONTROLS))
+                & Q(Exists(ai_systems)),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanOutput(),
+        ),
+    )
+
+
+def _ai_systems(organization: Organization) -> QuerySet[Asset]:
+    """The AI systems of the inventory that are not retired (``checks.AI_SYSTEM_CONTROLS``)."""
+    return Asset.objects.filter(organization=organization, kind=AssetKind.AI_SYSTEM).exclude(
+        lifecycle_status=LifecycleStatus.RETIRED
+    )
+
+
+def entries_for(organization: Organization) -> QuerySet[SoAEntry]:
+    """The organization's SoA rows in catalogue order, ready to show, check and export."""
+    queryset = (
+        SoAEntry.objects.for_organization(organization)
+        .select_related("control__framework", "control__group", "owner")
+        .prefetch_related(
+            Prefetch("reasons", queryset=SoAReason.objects.order_by("kind")),
+            Prefetch("control__risk_links", queryset=_treating_links(organization), to_attr="treating_links"),
+        )
+        .order_by("control__framework__order", "control__order")
+    )
+    return _annotated(queryset, organization)
+
+
+def entry_get(*, organization: Organization, entry_id) -> SoAEntry:
+    """One SoA row of the organization, annotated, or 404 (also for another organization's id)."""
+    try:
+        return entries_for(organization).get(pk=entry_id)
+    except (SoAEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such SoA row") from None
+
+
+def treating_risks(entry: SoAEntry) -> list:
+    """The risks whose treatment uses the row's control (from ``entries_for``'s prefetch)."""
+    return [link.risk for link in getattr(entry.control, "treating_links", [])]
+
+
+def reasons_of(entry: SoAEntry) -> list[dict]:
+    """The row's reasons for inclusion: the recorded ones, then the one derived from the register."""
+    reasons = [
+        {"kind": r.kind, "label": r.get_kind_display(), "note": r.note, "risks": []}
+        for r in entry.reasons.all()
+    ]
+    risks = treating_risks(entry)
+    if risks:
+        reasons.append(
+            {
+                "kind": ReasonKind.RISK_TREATMENT.value,
+                "label": ReasonKind.RISK_TREATMENT.label,
+                "note": "Treats " + ", ".join(f"{r.reference} {r.title}" for r in risks),
+                "risks": [{"reference": r.reference, "title": r.title} for r in risks],
+            }
+        )
+    return reasons
+
+
+@dataclass
+class Problem:
+    code: str
+    title: str
+    message: str
+
+
+def entry_problems(entry: SoAEntry) -> list[Problem]:
+    return [Problem(c.code, c.title, c.message) for c in problems_of(entry)]
+
+
+def entries_filtered_by_problem(queryset: QuerySet[SoAEntry], has_problem: bool) -> QuerySet[SoAEntry]:
+    return queryset.filter(any_problem()) if has_problem else queryset.exclude(any_problem())
+
+
+@dataclass
+class ProblemGroup:
+    code: str
+    title: str
+    message: str
+    entries: list[SoAEntry] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+def problems_for(organization: Organization) -> list[ProblemGroup]:
+    """Every check with the rows that fail it (possibly none), in one query for the rows."""
+    groups = {c.code: ProblemGroup(c.code, c.title, c.message) for c in CHECKS}
+    rows = (
+        _annotated(SoAEntry.objects.for_organization(organization), organization)
+        .filter(any_problem())
+        .select_related("control__framework", "control__group")
+        .order_by("control__framework__order", "control__order")
+    )
+    for entry in rows:
+        for check in problems_of(entry):
+            groups[check.code].entries.append(entry)
+    return list(groups.values())
+
+
+def counterpart_entries(entry: SoAEntry) -> list[tuple[SoAEntry, Mapping]]:
+    """The rows of the controls the crosswalk links to this row's control (both
+    directions), with the link, strongest first."""
+    links = list(
+        Mapping.objects.filter(Q(source_id=entry.control_id) | Q(target_id=entry.control_id)).only(
+            "id", "source_id", "target_id", "relation", "rationale"
+        )
+    )
+    other = {(m.target_id if m.source_id == entry.control_id else m.source_id): m for m in links}
+    rows = SoAEntry.objects.for_organization(entry.organization_id).filter(control_id__in=list(other))
+    rows = rows.select_related("control__framework", "control__group", "owner").prefetch_related("reasons")
+    found = [(row, other[row.control_id]) for row in rows]
+    found.sort(key=lambda pair: (-pair[1].strength, pair[0].control.framework.order, pair[0].control.order))
+    return found
+
+
+# --- Versions -----------------------------------------------------------------------------------
+
+
+def versions_for(organization: Organization) -> QuerySet[SoAVersion]:
+    """The organization's approved versions, newest first."""
+    return (
+        SoAVersion.objects.for_organization(organization)
+        .select_related("approved_by", "supersedes", "superseded_by")
+        .order_by("-number")
+    )
+
+
+def version_get(*, organization: Organization, number) -> SoAVersion:
+    """One approved version of the organization by its number, or 404."""
+    try:
+        return versions_for(organization).get(number=int(number))
+    except (SoAVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such SoA version") from None
+
+
+def version_latest(organization: Organization) -> SoAVersion | None:
+    return versions_for(organization).first()
+
+
+def version_rows(version: SoAVersion) -> QuerySet[SoAVersionRow]:
+    return SoAVersionRow.objects.filter(version=version).order_by("position")
