@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -51,7 +52,10 @@ def static_path_for(url: str) -> Path:
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(static_prefix):
         relative = path[len(static_prefix) :]
-        found = finders.find(relative)
+        try:
+            found = finders.find(relative)
+        except SuspiciousFileOperation:
+            raise ResourceRefused(f"outside our static files: {url}") from None
         candidate = Path(found if isinstance(found, str) else Path(settings.STATIC_ROOT, relative)).resolve()
     else:
         candidate = Path(path).resolve()
