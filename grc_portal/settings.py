@@ -255,7 +255,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis hands an unacknowledged message (its worker died) to another worker after this long.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
 # The embedded mode keeps everything under DATA_DIR; make sure its folders exist.
 for _folder in (
@@ -283,7 +284,7 @@ WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 15)
 # --- Generated documents (documents/) ---------------------------------------
 # A running build renews its lease every third of this; a lease that runs out means its worker died.
 DOCUMENT_LEASE_SECONDS = envint("DOCUMENT_LEASE_SECONDS", 60)
-# How often each worker looks for builds that died with their worker (documents.worker).
+# How often each worker looks for builds that died with their worker (documents.worker); 0 turns it off.
 DOCUMENT_RECOVERY_SECONDS = envint("DOCUMENT_RECOVERY_SECONDS", 30)
 # A document still queued after this long has probably lost its message: enqueue it again.
 DOCUMENT_REQUEUE_AFTER_SECONDS = envint("DOCUMENT_REQUEUE_AFTER_SECONDS", 900)
