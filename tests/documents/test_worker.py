@@ -11,39 +11,11 @@ from django.conf import settings as django_settings
 from core.history import history_for
 from documents import services
 from documents.models import DocumentStatus, GeneratedDocument
-from tests.conftest import celery_queues_purge, celery_worker_start, celery_worker_stop, wait_for
+from tests.conftest import wait_for
 
 from .slow_builder import SLOW, slow_content
 
 pytestmark = pytest.mark.worker
-
-
-@pytest.fixture
-def worker_env(media):
-    return {
-        "MEDIA_ROOT": str(media),
-        "GRC_DOCUMENT_EXTRA_BUILDERS": "tests.documents.slow_builder",
-        "DOCUMENT_LEASE_SECONDS": "3",
-        "DOCUMENT_RECOVERY_SECONDS": "1",
-    }
-
-
-@pytest.fixture
-def workers(transactional_db, settings):
-    """Starts workers on demand (``workers.start(**env)``) and stops every one at the end."""
-    settings.WORKER_HEARTBEAT_SECONDS = 1
-    celery_queues_purge()
-    started = []
-
-    class Workers:
-        def start(self, env, name):
-            process = celery_worker_start(extra_env=env, name=name)
-            started.append(process)
-            return process
-
-    yield Workers()
-    for process in started:
-        celery_worker_stop(process)
 
 
 def _stored(media) -> list[str]:
