@@ -57,7 +57,7 @@ class _AnyFileRenderer(BaseRenderer):
     retrieve=extend_schema(
         parameters=[ORGANIZATION_SLUG_PARAMETER],
         summary="One generated document's status (poll it)",
-        responses={200: GeneratedDocumentSerializer, 401: _401, 404: _404},
+        responses={200: GeneratedDocumentSerializer, 401: _401, 403: _403, 404: _404},
     ),
 )
 @extend_schema(tags=["documents"])
@@ -85,9 +85,17 @@ class GeneratedDocumentViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return GeneratedDocument.objects.none()
-        return selectors.documents_for(self.organization, membership=self.membership).select_related(
+        # The list shows the kinds the member may export; another kind's document is a 403, as on pages.
+        membership = self.membership if self.action == "list" else None
+        return selectors.documents_for(self.organization, membership=membership).select_related(
             "organization"
         )
+
+    def get_object(self):
+        document = super().get_object()
+        if not registry.can_access(self.membership, document.kind):
+            raise PermissionDenied("Your role in this organization may not read this kind of document.")
+        return document
 
     @extend_schema(
         parameters=[ORGANIZATION_SLUG_PARAMETER],
@@ -119,6 +127,7 @@ class GeneratedDocumentViewSet(
             202: GeneratedDocumentSerializer,
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Only a failed document can be retried."),
             401: _401,
+            403: _403,
             404: _404,
         },
         summary="Queue a failed document again",
@@ -136,6 +145,7 @@ class GeneratedDocumentViewSet(
                 OpenApiTypes.BINARY, description="The file, with its SHA-256 in `X-Content-SHA256`."
             ),
             401: _401,
+            403: _403,
             404: OpenApiResponse(
                 ErrorSerializer, description="Not done yet, gone, or not this organization's."
             ),

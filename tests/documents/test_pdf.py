@@ -128,3 +128,14 @@ def test_the_failed_pdf_shows_why(acme, alice, request_document, monkeypatch):
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
     assert "unexpected error" in document.error
+
+
+def test_a_register_too_large_to_print_is_refused_with_the_way_out(
+    acme, alice, inventory, request_document, monkeypatch
+):
+    monkeypatch.setattr("assets.documents.PDF_MAX_ASSETS", 10)
+    document = request_document(acme, alice, "asset_inventory_pdf")
+    assert document_build(document.pk) == "failed"
+    document.refresh_from_db()
+    assert document.error.startswith("The printable register holds at most 10 assets")
+    assert "matches 42" in document.error and "XLSX" in document.error
