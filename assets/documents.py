@@ -28,6 +28,8 @@ PDF_MAX_ASSETS = 5_000
 def inventory_parameters(values: dict, organization) -> dict:
     """The inventory filters in ``values``, checked as the page checks them; each as a list of strings."""
     known = set(AssetFilter.base_filters) - IGNORED_PARAMETERS
+    # The list page's sorting and paging say nothing about which assets: dropped.
+    values = {k: v for k, v in values.items() if k not in IGNORED_PARAMETERS}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValidationError(
