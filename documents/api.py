@@ -52,7 +52,12 @@ class _AnyFileRenderer(BaseRenderer):
     list=extend_schema(
         parameters=[ORGANIZATION_SLUG_PARAMETER],
         summary="The organization's generated documents, newest first",
-        responses={200: GeneratedDocumentSerializer(many=True), 401: _401, 404: _404},
+        responses={
+            200: GeneratedDocumentSerializer(many=True),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="An unknown `status` in the filters."),
+            401: _401,
+            404: _404,
+        },
     ),
     retrieve=extend_schema(
         parameters=[ORGANIZATION_SLUG_PARAMETER],
