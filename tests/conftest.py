@@ -129,7 +129,7 @@ def _worker_env() -> dict:
 def celery_worker_start(*, extra_env: dict | None = None, name: str = "test-worker") -> subprocess.Popen:
     """Start a real ``celery worker`` (solo pool, queues ``default`` and ``pdf``) on the
     test database and the configured broker; ``extra_env`` adds to its environment."""
-    log = open(ROOT / "var" / f"{name}.log", "a")  # noqa: SIM115 — the worker process owns it
+    log = open(ROOT / "var" / f"{name}.log", "w")  # noqa: SIM115 — the worker process owns it
     env = _worker_env()
     env.update(extra_env or {})
     process = subprocess.Popen(
@@ -188,7 +188,6 @@ def celery_worker_process(transactional_db, settings):
     """
     settings.WORKER_HEARTBEAT_SECONDS = 1
     celery_queues_purge()
-    (ROOT / "var" / "test-worker.log").write_text("")
     process = celery_worker_start()
     try:
         yield process
