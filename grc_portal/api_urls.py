@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
 from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
+from documents.api import GeneratedDocumentViewSet
 from organizations.api import AuditTrailView, MemberViewSet, OrganizationViewSet
 from risks.api import (
     ImpactAssessmentViewSet,
@@ -35,6 +36,7 @@ router.register(rf"{ORG}/impact-assessments", ImpactAssessmentViewSet, basename=
 router.register(rf"{ORG}/impact-items", ImpactItemViewSet, basename="impact-item")
 router.register(rf"{ORG}/soa", SoAEntryViewSet, basename="soa-entry")
 router.register(rf"{ORG}/soa-versions", SoAVersionViewSet, basename="soa-version")
+router.register(rf"{ORG}/documents", GeneratedDocumentViewSet, basename="document")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery, bootsteps
 
+from documents.worker import DocumentRecovery
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grc_portal.settings")
 
 app = Celery("grc_portal")
@@ -41,3 +43,4 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 
 app.steps["worker"].add(WorkerHeartbeat)
+app.steps["worker"].add(DocumentRecovery)

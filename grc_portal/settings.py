@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "organizations",
+    "documents",
     "core",
     "controls",
     "assets",
@@ -265,7 +266,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis hands an unacknowledged message (its worker died) to another worker after this long.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 
 # The embedded mode keeps everything under DATA_DIR; make sure its folders exist.
 for _folder in (
@@ -281,10 +283,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {
+    # Every generated document (PDFs, large exports) on the memory-hungry queue, named explicitly.
+    "documents.tasks.document_build": {"queue": "pdf"},
+    "*.render_*": {"queue": "pdf"},
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 15)
+
+# --- Generated documents (documents/) ---------------------------------------
+# A running build renews its lease every third of this; a lease that runs out means its worker died.
+DOCUMENT_LEASE_SECONDS = envint("DOCUMENT_LEASE_SECONDS", 60)
+# How often each worker looks for builds that died with their worker (documents.worker); 0 turns it off.
+DOCUMENT_RECOVERY_SECONDS = envint("DOCUMENT_RECOVERY_SECONDS", 30)
+# A document still queued after this long has probably lost its message: enqueue it again.
+DOCUMENT_REQUEUE_AFTER_SECONDS = envint("DOCUMENT_REQUEUE_AFTER_SECONDS", 900)
+# Builds started for one request before it is failed as a worker-killer (OOM, hard time limit).
+DOCUMENT_MAX_ATTEMPTS = envint("DOCUMENT_MAX_ATTEMPTS", 5)
+DOCUMENT_TRANSIENT_RETRIES = envint("DOCUMENT_TRANSIENT_RETRIES", 3)
+DOCUMENT_SOFT_TIME_LIMIT = envint("DOCUMENT_SOFT_TIME_LIMIT", 600)
+DOCUMENT_TIME_LIMIT = envint("DOCUMENT_TIME_LIMIT", DOCUMENT_SOFT_TIME_LIMIT + 60)
 
 # --- Logging --------------------------------------------------------------
 LOG_FORMAT = envstr("LOG_FORMAT", "plain" if DEBUG else "json")

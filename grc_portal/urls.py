@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("", include("organizations.urls")),
+    path("", include("documents.urls")),
     path("", include("portal.urls")),
     path("", include("controls.urls")),
     path("", include("assets.urls")),

@@ -126,22 +126,12 @@ def _worker_env() -> dict:
     return env
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, settings):
-    """A real ``celery worker`` process on the test database and the configured broker.
-
-    Tests using it write through committed transactions (``transactional_db``)
-    so that the worker sees their rows.
-    """
-    from grc_portal.celery import app
-
-    settings.WORKER_HEARTBEAT_SECONDS = 1
-    with app.connection_for_write() as conn:
-        for queue in ("default", "pdf"):
-            # A queue that does not exist yet has nothing to purge.
-            with contextlib.suppress(Exception):
-                conn.default_channel.queue_purge(queue)
-    log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 — closed below
+def celery_worker_start(*, extra_env: dict | None = None, name: str = "test-worker") -> subprocess.Popen:
+    """Start a real ``celery worker`` (solo pool, queues ``default`` and ``pdf``) on the
+    test database and the configured broker; ``extra_env`` adds to its environment."""
+    log = open(ROOT / "var" / f"{name}.log", "w")  # noqa: SIM115 — the worker process owns it
+    env = _worker_env()
+    env.update(extra_env or {})
     process = subprocess.Popen(
         [
             sys.executable,
@@ -157,22 +147,52 @@ def celery_worker_process(transactional_db, settings):
             "--loglevel",
             "INFO",
             "--hostname",
-            f"test-worker-{os.getpid()}@%h",
+            f"{name}-{os.getpid()}@%h",
         ],
         cwd=ROOT,
-        env=_worker_env(),
+        env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()
+    return process
+
+
+def celery_worker_stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def celery_queues_purge() -> None:
+    from grc_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in ("default", "pdf"):
+            # A queue that does not exist yet has nothing to purge.
+            with contextlib.suppress(Exception):
+                conn.default_channel.queue_purge(queue)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real ``celery worker`` process on the test database and the configured broker.
+
+    Tests using it write through committed transactions (``transactional_db``)
+    so that the worker sees their rows.
+    """
+    settings.WORKER_HEARTBEAT_SECONDS = 1
+    celery_queues_purge()
+    process = celery_worker_start()
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        celery_worker_stop(process)
 
 
 def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.25, what: str = "condition"):

@@ -1,0 +1,350 @@
+"""Requesting, building, retrying and recovering generated documents.
+
+The web process only ever calls ``document_request`` and ``document_retry``:
+they save the row ``queued`` and enqueue the one build task when the
+transaction commits. Everything else runs in the worker.
+
+A build *claims* its row with one conditional update (queued, or running with
+an expired lease) and renews a lease while it runs, so that a document left
+``running`` by a dead worker is rebuilt — by the broker's redelivery where the
+broker has one, and in any case by ``documents_recover``, which a bootstep runs
+in every worker — while a live build is never started twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core.services import record_save
+
+from . import files, registry
+from .models import DocumentStatus, GeneratedDocument
+
+logger = logging.getLogger(__name__)
+
+BUILD_TASK = "documents.tasks.document_build"
+
+
+class RetryLater(Exception):
+    """A transient failure: the task should run again after a pause."""
+
+
+def _enqueue(document_id: int) -> None:
+    def send():
+        try:
+            current_app.send_task(BUILD_TASK, args=[document_id])
+        except Exception:
+            # The row stays queued; documents_recover enqueues it again later.
+            logger.exception("Could not enqueue generated document %s", document_id)
+
+    transaction.on_commit(send)
+
+
+def document_request(*, organization, actor, kind: str, parameters: dict | None = None) -> GeneratedDocument:
+    """Queue a document of ``kind`` for ``organization``; it is built in the background.
+
+    Raises ``ValidationError`` for an unknown kind or parameters the kind refuses.
+    The caller checks that ``actor`` may request the kind (``registry.can_access``).
+    """
+    try:
+        entry = registry.kind_get(kind)
+    except registry.UnknownKind:
+        raise ValidationError({"kind": f"There is no document of kind {kind!r}."}) from None
+    cleaned = entry.clean_parameters(parameters, organization=organization)
+    now = timezone.now()
+    document = GeneratedDocument(
+        organization=organization,
+        kind=kind,
+        title=entry.title_for(cleaned)[:200],
+        parameters=cleaned,
+        requested_by=actor,
+        filename=files.safe_filename(entry.filename_for(organization=organization, parameters=cleaned)),
+        content_type=entry.content_type,
+        requested_at=now,
+        enqueued_at=now,
+    )
+    with transaction.atomic():
+        record_save(document, actor=actor, reason="Requested")
+        _enqueue(document.pk)
+    return document
+
+
+def document_retry(*, document: GeneratedDocument, actor) -> GeneratedDocument:
+    """Queue a failed document again, from scratch."""
+    if document.status != DocumentStatus.FAILED:
+        raise ValidationError(
+            {"status": f"Only a failed document can be retried; this one is {document.get_status_display()}."}
+        )
+    document.status = DocumentStatus.QUEUED
+    document.progress = 0
+    document.error = ""
+    document.attempts = 0
+    document.worker = ""
+    document.lease_expires_at = None
+    document.started_at = None
+    document.finished_at = None
+    document.enqueued_at = timezone.now()
+    with transaction.atomic():
+        record_save(document, actor=actor, reason="Retried")
+        _enqueue(document.pk)
+    return document
+
+
+# --- In the worker ----------------------------------------------------------------
+
+
+def _lease_until():
+    return timezone.now() + timedelta(seconds=settings.DOCUMENT_LEASE_SECONDS)
+
+
+def _claim(document_id: int, worker: str) -> GeneratedDocument | None:
+    now = timezone.now()
+    claimable = Q(status=DocumentStatus.QUEUED) | (
+        Q(status=DocumentStatus.RUNNING) & (Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+    )
+    with transaction.atomic():
+        claimed = (
+            GeneratedDocument.objects.filter(pk=document_id)
+            .filter(claimable)
+            .update(
+                status=DocumentStatus.RUNNING,
+                worker=worker[:255],
+                lease_expires_at=_lease_until(),
+                attempts=F("attempts") + 1,
+                started_at=now,
+                progress=0,
+                error="",
+                finished_at=None,
+            )
+        )
+        if not claimed:
+            state = GeneratedDocument.objects.filter(pk=document_id).values_list("status", flat=True).first()
+            logger.info("Generated document %s not built here: %s", document_id, state or "no such document")
+            return None
+        document = GeneratedDocument.objects.select_related("organization", "requested_by").get(
+            pk=document_id
+        )
+        record_save(document, actor=None, reason=f"Build started (attempt {document.attempts}) on {worker}")
+    return document
+
+
+def _owned(document: GeneratedDocument):
+    """The row, locked, if this attempt still holds it."""
+    current = GeneratedDocument.objects.select_for_update().filter(pk=document.pk).first()
+    if current is None or current.status != DocumentStatus.RUNNING or current.attempts != document.attempts:
+        return None
+    return current
+
+
+def _fail(document: GeneratedDocument, reason: str) -> bool:
+    with transaction.atomic():
+        current = _owned(document)
+        if current is None:
+            return False
+        current.status = DocumentStatus.FAILED
+        current.error = reason
+        current.lease_expires_at = None
+        current.finished_at = timezone.now()
+        record_save(current, actor=None, reason="Failed")
+    files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+    logger.warning("Generated document %s failed: %s", document.pk, reason)
+    return True
+
+
+def _release(document: GeneratedDocument, reason: str) -> None:
+    with transaction.atomic():
+        current = _owned(document)
+        if current is None:
+            return
+        current.status = DocumentStatus.QUEUED
+        current.worker = ""
+        current.lease_expires_at = None
+        current.progress = 0
+        current.enqueued_at = timezone.now()
+        record_save(current, actor=None, reason=f"Will be tried again: {reason}"[:100])
+
+
+def _finish(document: GeneratedDocument, *, name: str, size: int, sha256: str) -> bool:
+    with transaction.atomic():
+        current = _owned(document)
+        if current is None:
+            return False
+        current.status = DocumentStatus.DONE
+        current.progress = 100
+        current.file.name = name
+        current.size = size
+        current.sha256 = sha256
+        current.error = ""
+        current.lease_expires_at = None
+        current.finished_at = timezone.now()
+        record_save(current, actor=None, reason="Built")
+    return True
+
+
+class _Progress:
+    """The ``progress(percent)`` callback handed to builders: writes at most a few times a second."""
+
+    def __init__(self, document: GeneratedDocument):
+        self.document = document
+        self.written = 0
+        self.at = 0.0
+
+    def __call__(self, percent) -> None:
+        percent = max(0, min(99, int(percent)))
+        now = time.monotonic()
+        if percent == self.written or now - self.at < 0.25:
+            return
+        GeneratedDocument.objects.filter(
+            pk=self.document.pk, status=DocumentStatus.RUNNING, attempts=self.document.attempts
+        ).update(progress=percent, lease_expires_at=_lease_until())
+        self.written, self.at = percent, now
+
+
+class _LeaseKeeper(threading.Thread):
+    """Renews the lease while a builder runs, even inside one long call (a big PDF
+    layout) that reports no progress; stops with the process, so a dead worker's
+    lease runs out."""
+
+    def __init__(self, document: GeneratedDocument):
+        super().__init__(name=f"lease-{document.pk}", daemon=True)
+        self.document = document
+        self.stopped = threading.Event()
+
+    def run(self):
+        interval = max(1.0, settings.DOCUMENT_LEASE_SECONDS / 3)
+        try:
+            while not self.stopped.wait(interval):
+                GeneratedDocument.objects.filter(
+                    pk=self.document.pk, status=DocumentStatus.RUNNING, attempts=self.document.attempts
+                ).update(lease_expires_at=_lease_until())
+        except Exception:
+            logger.exception("Could not renew the lease of generated document %s", self.document.pk)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+TRANSIENT_ERRORS = (registry.TransientBuildError, OperationalError, InterfaceError)
+
+
+def document_build(*, document_id: int, worker: str, retries_left: bool = False) -> str:
+    """Build document ``document_id`` if it still needs building.
+
+    Returns ``"done"``, ``"failed"`` or ``"skipped"`` (already done or failed,
+    being built by a live worker, or gone). Raises ``RetryLater`` on a transient
+    error while ``retries_left``; otherwise every error ends in ``failed`` with a
+    reason a person can read, never in a row stuck ``running``.
+    """
+    document = _claim(document_id, worker)
+    if document is None:
+        return "skipped"
+    files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+    if document.attempts > settings.DOCUMENT_MAX_ATTEMPTS:
+        _fail(
+            document,
+            f"The worker building this document stopped {document.attempts - 1} times before it finished "
+            "(it may run out of memory or time on it). Ask an administrator to look at the worker's limits.",
+        )
+        return "failed"
+    try:
+        entry = registry.kind_get(document.kind)
+    except registry.UnknownKind:
+        _fail(document, f"This portal no longer knows how to build a “{document.kind}” document.")
+        return "failed"
+
+    keeper = _LeaseKeeper(document)
+    keeper.start()
+    try:
+        content = entry.builder(document, _Progress(document))
+        if not isinstance(content, bytes | bytearray):
+            raise TypeError(f"builder {entry.kind} returned {type(content).__name__}, not bytes")
+    except registry.DocumentBuildError as exc:
+        _fail(document, str(exc))
+        return "failed"
+    except SoftTimeLimitExceeded:
+        _fail(
+            document,
+            f"Building this document took longer than the {settings.DOCUMENT_SOFT_TIME_LIMIT} s limit. "
+            "Narrow the request (fewer sections or records) or ask an administrator to raise the limit.",
+        )
+        return "failed"
+    except TRANSIENT_ERRORS as exc:
+        if retries_left:
+            _release(document, str(exc))
+            raise RetryLater(str(exc)) from exc
+        _fail(document, f"Building this document kept failing for a passing reason and was given up: {exc}")
+        return "failed"
+    except Exception:
+        logger.exception("Builder %s failed on generated document %s", document.kind, document.pk)
+        _fail(
+            document,
+            f"Building “{document.title}” failed because of an unexpected error (document {document.pk}, "
+            f"attempt {document.attempts}). The details are in the worker's log: retry, and tell an "
+            "administrator if it fails again.",
+        )
+        return "failed"
+    finally:
+        keeper.stop()
+
+    name = files.relative_name(
+        organization_id=document.organization_id,
+        document_id=document.pk,
+        attempt=document.attempts,
+        filename=document.filename,
+    )
+    size, sha256 = files.file_write_atomic(name, bytes(content))
+    try:
+        finished = _finish(document, name=name, size=size, sha256=sha256)
+    except DatabaseError:
+        files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+        raise
+    if not finished:
+        # Another attempt took the row over (this one's lease ran out): its file wins.
+        files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+        return "skipped"
+    files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk, keep=name)
+    return "done"
+
+
+def documents_recover() -> int:
+    """Put back in the queue the documents whose build stopped with its worker
+    (``running``, lease expired) and those queued so long ago that their message
+    was probably lost; returns how many were enqueued again."""
+    now = timezone.now()
+    enqueued = 0
+    orphans = GeneratedDocument.objects.filter(status=DocumentStatus.RUNNING, lease_expires_at__lt=now)
+    for document_id in list(orphans.values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not orphans.filter(pk=document_id).update(
+                status=DocumentStatus.QUEUED, worker="", lease_expires_at=None, enqueued_at=now
+            ):
+                continue  # another worker's sweep took it
+            document = GeneratedDocument.objects.get(pk=document_id)
+            record_save(document, actor=None, reason="The worker building it stopped; queued again")
+            _enqueue(document_id)
+        enqueued += 1
+    stale = now - timedelta(seconds=settings.DOCUMENT_REQUEUE_AFTER_SECONDS)
+    waiting = GeneratedDocument.objects.filter(status=DocumentStatus.QUEUED).filter(
+        Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
+    )
+    for document_id in list(waiting.values_list("pk", flat=True)):
+        if waiting.filter(pk=document_id).update(enqueued_at=now):
+            _enqueue(document_id)
+            enqueued += 1
+    if enqueued:
+        logger.info("Enqueued %s generated document(s) again", enqueued)
+    return enqueued
