@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from assets.selectors import asset_member_users
+from core.registers.members import member_users
 from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin
 
@@ -74,7 +74,7 @@ class AssessmentDetailView(OrganizationPageMixin, TemplateView):
             my_review=my_review,
             reviewers_form=kwargs.get("reviewers_form")
             or ReviewersForm(
-                members=asset_member_users(self.organization),
+                members=member_users(self.organization),
                 initial={"reviewers": [r.user_id for r in reviewers]},
             ),
             review_form=kwargs.get("review_form") or ReviewRecordForm(),
@@ -93,7 +93,7 @@ class AssessmentFormMixin:
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(members=asset_member_users(self.organization), membership=self.membership)
+        kwargs.update(members=member_users(self.organization), membership=self.membership)
         return kwargs
 
 
@@ -302,7 +302,7 @@ class ReviewersView(AssessmentDetailView):
 
     def post(self, request, *args, **kwargs):
         assessment = selectors.assessment_get(organization=self.organization, assessment_id=kwargs["pk"])
-        form = ReviewersForm(request.POST, members=asset_member_users(self.organization))
+        form = ReviewersForm(request.POST, members=member_users(self.organization))
         if form.is_valid():
             try:
                 services.impact_reviewers_set(
