@@ -6,6 +6,7 @@ from core.registers.serializers import MemberField, OrganizationRecordField, Own
 
 from . import selectors
 from .models import (
+    AI_FIELDS,
     RELATION_INVERSE_LABELS,
     Asset,
     AssetGroup,
@@ -70,18 +71,7 @@ class AssetSerializer(OwnerDefaultMixin, serializers.ModelSerializer):
             "criticality",
             "lifecycle_status",
             "tags",
-            "ai_role",
-            "ai_model_type",
-            "ai_vendor",
-            "ai_version",
-            "ai_intended_purpose",
-            "ai_data_provenance",
-            "ai_data_licence",
-            "ai_personal_data",
-            "ai_automation_level",
-            "ai_human_oversight",
-            "ai_risk_class",
-            "ai_lifecycle_stage",
+            *AI_FIELDS,
             "relations",
             "created_at",
             "updated_at",

@@ -22,7 +22,8 @@ from .models import (
     TreatmentAction,
 )
 from .selectors import control_label
-from .services.register import ACCEPTED_STAYS_UNTIL_WITHDRAWN
+from .services.methodology import METHODOLOGY_FIELDS
+from .services.register import ACCEPTED_STAYS_UNTIL_WITHDRAWN, RISK_FIELDS
 
 
 def _scale_choices(labels: list[str], *, blank: str | None = None) -> list[tuple]:
@@ -54,27 +55,7 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Risk
-        fields = [
-            "title",
-            "description",
-            "category",
-            "owner",
-            "threat",
-            "vulnerability",
-            "affects_confidentiality",
-            "affects_integrity",
-            "affects_availability",
-            "ai_harm_area",
-            "inherent_likelihood",
-            "inherent_impact",
-            "treatment",
-            "treatment_plan",
-            "residual_likelihood",
-            "residual_impact",
-            "residual_rationale",
-            "status",
-            "next_review_date",
-        ]
+        fields = list(RISK_FIELDS)
         field_classes = {"owner": MemberChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -241,15 +222,7 @@ class MethodologyForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = RiskMethodology
-        fields = [
-            "likelihood_labels",
-            "impact_labels",
-            "medium_from",
-            "high_from",
-            "critical_from",
-            "risk_appetite",
-            "review_interval_days",
-        ]
+        fields = list(METHODOLOGY_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,17 +18,17 @@ from ..models import PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAc
 from ._access import acting_membership, ensure_can
 from .register import acceptance_outlived, status_after_acceptance_cleared
 
-METHODOLOGY_WRITABLE_FIELDS = frozenset(
-    {
-        "likelihood_labels",
-        "impact_labels",
-        "medium_from",
-        "high_from",
-        "critical_from",
-        "risk_appetite",
-        "review_interval_days",
-    }
+#: Fields an administrator sets on the methodology, in the order its form shows them.
+METHODOLOGY_FIELDS = (
+    "likelihood_labels",
+    "impact_labels",
+    "medium_from",
+    "high_from",
+    "critical_from",
+    "risk_appetite",
+    "review_interval_days",
 )
+METHODOLOGY_WRITABLE_FIELDS = frozenset(METHODOLOGY_FIELDS)
 REVIEW_INTERVAL_RANGE = (7, 1095)
 RESCORED_FIELDS = [
     "inherent_level",

@@ -34,30 +34,30 @@ from ..models import (
 )
 from ._access import acting_membership, ensure_can, ensure_can_create, ensure_can_edit
 
-#: Fields a service may set on a risk; scores, levels and acceptance are derived or approved.
-RISK_WRITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "category",
-        "threat",
-        "vulnerability",
-        "affects_confidentiality",
-        "affects_integrity",
-        "affects_availability",
-        "ai_harm_area",
-        "owner",
-        "inherent_likelihood",
-        "inherent_impact",
-        "treatment",
-        "treatment_plan",
-        "residual_likelihood",
-        "residual_impact",
-        "residual_rationale",
-        "status",
-        "next_review_date",
-    }
+#: Fields a service may set on a risk, in the order the risk's form shows them; scores,
+#: levels and acceptance are derived or approved.
+RISK_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "owner",
+    "threat",
+    "vulnerability",
+    "affects_confidentiality",
+    "affects_integrity",
+    "affects_availability",
+    "ai_harm_area",
+    "inherent_likelihood",
+    "inherent_impact",
+    "treatment",
+    "treatment_plan",
+    "residual_likelihood",
+    "residual_impact",
+    "residual_rationale",
+    "status",
+    "next_review_date",
 )
+RISK_WRITABLE_FIELDS = frozenset(RISK_FIELDS)
 #: How long an explicit justification for accepting a risk above the appetite must at least be.
 ABOVE_APPETITE_JUSTIFICATION_MIN = 40
 CATALOGUES = (ISO27001, ISO42001)
