@@ -14,7 +14,7 @@ from core.registers.values import validation_errors, values_apply
 from core.roles import Capability
 from core.services import record_save
 
-from ..models import PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
+from ..models import ACCEPTANCE_FIELDS, PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
 from ._access import acting_membership, ensure_can
 from .register import acceptance_outlived, status_after_acceptance_cleared
 
@@ -30,19 +30,7 @@ METHODOLOGY_FIELDS = (
 )
 METHODOLOGY_WRITABLE_FIELDS = frozenset(METHODOLOGY_FIELDS)
 REVIEW_INTERVAL_RANGE = (7, 1095)
-RESCORED_FIELDS = [
-    "inherent_level",
-    "residual_level",
-    "level",
-    "status",
-    "accepted_by",
-    "accepted_at",
-    "acceptance_justification",
-    "accepted_score",
-    "accepted_level",
-    "accepted_above_appetite",
-    "updated_at",
-]
+RESCORED_FIELDS = ["inherent_level", "residual_level", "level", "status", *ACCEPTANCE_FIELDS, "updated_at"]
 
 
 @dataclass

@@ -23,6 +23,7 @@ from organizations.models import Membership, Organization
 
 from .. import selectors
 from ..models import (
+    ACCEPTANCE_FIELDS,
     LEVEL_RANK,
     PENDING_ACTION_STATUSES,
     Category,
@@ -404,12 +405,7 @@ def risk_accept(*, risk: Risk, actor, justification: str) -> Risk:
         actor=actor,
         reason=reason,
         update_fields=[
-            "accepted_by",
-            "accepted_at",
-            "acceptance_justification",
-            "accepted_score",
-            "accepted_level",
-            "accepted_above_appetite",
+            *ACCEPTANCE_FIELDS,
             "status",
             "inherent_score",
             "inherent_level",
@@ -435,16 +431,7 @@ def risk_acceptance_withdraw(*, risk: Risk, actor, reason: str = "") -> Risk:
         risk,
         actor=actor,
         reason=note[:100],
-        update_fields=[
-            "accepted_by",
-            "accepted_at",
-            "acceptance_justification",
-            "accepted_score",
-            "accepted_level",
-            "accepted_above_appetite",
-            "status",
-            "updated_at",
-        ],
+        update_fields=[*ACCEPTANCE_FIELDS, "status", "updated_at"],
     )
 
 
