@@ -6,24 +6,25 @@ asset (``relations``, both directions) and written through
 ``asset-relations/`` (create, delete) or inside bulk items.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from core.registers.bulk import BulkError
+from core.registers.filters import RegisterFilterBackend
+from core.registers.serializers import (
+    BulkErrorResponseSerializer,
+    bulk_error_response,
+    serializer_error_rows,
+)
 from organizations.scoping import OrganizationRecordViewSet
 
 from . import selectors, services
 from .filters import AssetFilter, AssetRelationFilter
 from .models import Asset, AssetRelation
-from .serializers import (
-    AssetBulkItemSerializer,
-    AssetRelationSerializer,
-    AssetSerializer,
-    BulkErrorResponseSerializer,
-)
+from .serializers import AssetBulkItemSerializer, AssetRelationSerializer, AssetSerializer
 
 BULK_API_MAX_ITEMS = 1000
 
@@ -52,7 +53,7 @@ class AssetViewSet(OrganizationRecordViewSet):
 
     queryset = Asset.objects.all()
     serializer_class = AssetSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [RegisterFilterBackend]
     filterset_class = AssetFilter
 
     def get_base_queryset(self):
@@ -98,12 +99,12 @@ class AssetViewSet(OrganizationRecordViewSet):
         """
         items = request.data
         if not isinstance(items, list):
-            return _bulk_errors(
+            return bulk_error_response(
                 [{"index": None, "field": "item", "message": "Send a JSON list of assets."}], 0
             )
         if len(items) > BULK_API_MAX_ITEMS:
             message = f"At most {BULK_API_MAX_ITEMS} assets per request; send several requests."
-            return _bulk_errors([{"index": None, "field": "item", "message": message}], len(items))
+            return bulk_error_response([{"index": None, "field": "item", "message": message}], len(items))
         context = self.get_serializer_context()
         drafts, positions, errors, unreadable = [], [], [], set()
         for index, item in enumerate(items):
@@ -114,19 +115,18 @@ class AssetViewSet(OrganizationRecordViewSet):
                 drafts.append(services.AssetDraft(values=_values(data), relations=relations))
                 positions.append(index)
             else:
-                errors += _flatten(index, serializer.errors)
+                errors += serializer_error_rows(index, serializer.errors)
                 if isinstance(item, dict) and isinstance(item.get("identifier"), str):
                     unreadable.add(item["identifier"].strip().lower())
         # The items that did parse are checked as a batch too, so that one answer lists every problem.
         plan = services.asset_bulk_validate(organization=self.organization, actor=request.user, drafts=drafts)
-        for local_index, fields in plan.errors.items():
-            for field, messages in fields.items():
-                for message in messages:
-                    if field == "relations" and any(f"“{i}”" in message.lower() for i in unreadable):
-                        continue  # points at an item already reported as invalid
-                    errors.append({"index": positions[local_index], "field": field, "message": message})
+        for error in plan.error_rows(positions):
+            message = error["message"].lower()
+            if error["field"] == "relations" and any(f"“{i}”" in message for i in unreadable):
+                continue  # points at an item already reported as invalid
+            errors.append(error)
         if errors:
-            return _bulk_errors(sorted(errors, key=lambda e: e["index"]), len(items))
+            return bulk_error_response(sorted(errors, key=lambda e: e["index"]), len(items))
         try:
             assets = services.asset_bulk_create(
                 organization=self.organization,
@@ -134,14 +134,8 @@ class AssetViewSet(OrganizationRecordViewSet):
                 drafts=drafts,
                 reason="Created through the API",
             )
-        except services.AssetBulkError as exc:
-            found = [
-                {"index": positions[index], "field": field, "message": message}
-                for index, fields in exc.plan.errors.items()
-                for field, messages in fields.items()
-                for message in messages
-            ]
-            return _bulk_errors(found, len(items))
+        except BulkError as exc:
+            return bulk_error_response(exc.plan.error_rows(positions), len(items))
         created = selectors.assets_with_relations(selectors.assets_for(self.organization)).filter(
             pk__in=[a.pk for a in assets]
         )
@@ -152,40 +146,6 @@ class AssetViewSet(OrganizationRecordViewSet):
 
 def _values(validated: dict) -> dict:
     return {k: v for k, v in validated.items() if k not in {"relations", "group", "owner_name"}}
-
-
-def _flatten(index: int, errors, field: str = "") -> list[dict]:
-    """Serializer errors of one item as ``{index, field, message}`` rows (``relations[0].target``)."""
-    if isinstance(errors, dict):
-        found = []
-        for name, value in errors.items():
-            if isinstance(name, int) or str(name).isdigit():
-                path = f"{field}[{name}]"
-            elif name == "non_field_errors" and not field:
-                path = "item"
-            else:
-                path = f"{field}.{name}" if field else name
-            found += _flatten(index, value, path)
-        return found
-    if isinstance(errors, list) and all(isinstance(e, str) for e in errors):
-        return [{"index": index, "field": field or "item", "message": str(e)} for e in errors]
-    if isinstance(errors, list):
-        found = []
-        for position, value in enumerate(errors):
-            if value:
-                found += _flatten(index, value, f"{field}[{position}]")
-        return found
-    return [{"index": index, "field": field or "item", "message": str(errors)}]
-
-
-def _bulk_errors(errors: list[dict], total: int) -> Response:
-    bad_items = len({e["index"] for e in errors if e["index"] is not None})
-    detail = (
-        f"{bad_items} of {total} items are invalid; nothing was created."
-        if bad_items
-        else "The request is invalid; nothing was created."
-    )
-    return Response({"detail": detail, "errors": errors}, status=status.HTTP_400_BAD_REQUEST)
 
 
 @extend_schema_view(
@@ -206,7 +166,7 @@ class AssetRelationViewSet(OrganizationRecordViewSet):
 
     queryset = AssetRelation.objects.all()
     serializer_class = AssetRelationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [RegisterFilterBackend]
     filterset_class = AssetRelationFilter
     http_method_names = ["get", "post", "delete", "head", "options"]
 

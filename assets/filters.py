@@ -2,9 +2,16 @@
 so that the same query string means the same thing everywhere."""
 
 import django_filters
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 
-from core.fields import tag_normalize
+from core.registers.filters import (
+    DateRangeFilter,
+    MineFilter,
+    OwnerFilter,
+    RankedOrderingFilter,
+    RegisterFilterSet,
+    TagFilter,
+)
 
 from .models import (
     AILifecycleStage,
@@ -21,13 +28,6 @@ from .models import (
     RelationType,
 )
 
-#: Orderings that follow the scale, not the alphabet.
-_RANKED = {
-    "classification": Classification.values,
-    "criticality": Criticality.values,
-    "lifecycle_status": LifecycleStatus.values,
-    "ai_risk_class": list(reversed(AIRiskClass.values)),
-}
 ORDERING_FIELDS = {
     "identifier": "Identifier",
     "name": "Name",
@@ -42,40 +42,7 @@ ORDERING_FIELDS = {
 }
 
 
-class AssetOrderingFilter(django_filters.OrderingFilter):
-    """Sorts on scales by rank (public < … < restricted), owners by name, and
-    always ends on the id so that pages never repeat or skip an asset."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        ordering = []
-        for param in value:
-            if not param:
-                continue
-            descending = param.startswith("-")
-            name = param.lstrip("-")
-            sign = "-" if descending else ""
-            if name in _RANKED:
-                rank = f"{name}_rank"
-                qs = qs.annotate(
-                    **{
-                        rank: Case(
-                            *(When(**{name: v}, then=Value(i)) for i, v in enumerate(_RANKED[name])),
-                            default=Value(len(_RANKED[name])),
-                            output_field=IntegerField(),
-                        )
-                    }
-                )
-                ordering.append(f"{sign}{rank}")
-            elif name == "owner":
-                ordering += [f"{sign}owner__first_name", f"{sign}owner__last_name", f"{sign}owner__username"]
-            else:
-                ordering.append(f"{sign}{name}")
-        return qs.order_by(*ordering, "name", "id")
-
-
-class AssetFilter(django_filters.FilterSet):
+class AssetFilter(RegisterFilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label="Search",
@@ -91,13 +58,14 @@ class AssetFilter(django_filters.FilterSet):
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
     criticality = django_filters.MultipleChoiceFilter(choices=Criticality.choices)
     lifecycle_status = django_filters.MultipleChoiceFilter(choices=LifecycleStatus.choices)
-    owner = django_filters.CharFilter(
-        method="filter_owner", label="Owner", help_text="The owner's user id, username or email."
-    )
-    tag = django_filters.CharFilter(
-        method="filter_tag",
-        label="Tag",
-        help_text="Assets carrying this tag (several: comma-separated, all must match).",
+    owner = OwnerFilter()
+    mine = MineFilter(help_text="true: only the assets you own; false: those you do not.")
+    tag = TagFilter(help_text="Assets carrying this tag (several: comma-separated, all must match).")
+    updated = DateRangeFilter(
+        field_name="updated_at",
+        datetime=True,
+        label="Last changed",
+        help_text="`updated_after` / `updated_before` (YYYY-MM-DD, both days included).",
     )
     ai_risk_class = django_filters.MultipleChoiceFilter(
         choices=AIRiskClass.choices, label="EU AI Act risk class"
@@ -105,10 +73,18 @@ class AssetFilter(django_filters.FilterSet):
     ai_lifecycle_stage = django_filters.MultipleChoiceFilter(choices=AILifecycleStage.choices)
     ai_role = django_filters.MultipleChoiceFilter(choices=AIRole.choices)
     ai_personal_data = django_filters.MultipleChoiceFilter(choices=PersonalData.choices)
-    ordering = AssetOrderingFilter(
+    ordering = RankedOrderingFilter(
         fields=tuple(ORDERING_FIELDS),
         field_labels=ORDERING_FIELDS,
         help_text="A field to sort by, `-` first for descending, e.g. `-criticality`.",
+        # Scales sort by rank (public < … < restricted), not by the alphabet.
+        ranks={
+            "classification": Classification.values,
+            "criticality": Criticality.values,
+            "lifecycle_status": LifecycleStatus.values,
+            "ai_risk_class": list(reversed(AIRiskClass.values)),
+        },
+        tiebreak=("name", "id"),
     )
 
     class Meta:
@@ -130,21 +106,8 @@ class AssetFilter(django_filters.FilterSet):
     def filter_group(self, queryset, name, value):
         return queryset.of_group(value) if value else queryset
 
-    def filter_owner(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        if value.isdigit():
-            return queryset.filter(owner_id=int(value))
-        return queryset.filter(Q(owner__username__iexact=value) | Q(owner__email__iexact=value))
 
-    def filter_tag(self, queryset, name, value):
-        for tag in {tag_normalize(t) for t in value.split(",") if t.strip()}:
-            queryset = queryset.filter(tags__has=tag)
-        return queryset
-
-
-class AssetRelationFilter(django_filters.FilterSet):
+class AssetRelationFilter(RegisterFilterSet):
     asset = django_filters.NumberFilter(
         method="filter_asset", label="Asset", help_text="Links from or to this asset id."
     )

@@ -2,10 +2,8 @@
 model and the services, whose errors are put back on the fields."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from core.roles import Capability
-from core.tabular import MAX_UPLOAD_BYTES
+from core.registers.forms import MemberChoiceField, ServiceErrorsMixin, owner_field_limit
 
 from .models import (
     AI_FIELDS,
@@ -43,10 +41,11 @@ def _kind_choices():
     return [("", "Choose a kind…"), (AssetGroup.INFORMATION.label, information), (AssetGroup.AI.label, ai)]
 
 
-class AssetForm(forms.ModelForm):
+class AssetForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Asset
         fields = [name for _, _, names in SECTIONS for name in names] + list(AI_FIELDS)
+        field_classes = {"owner": MemberChoiceField, "custodian": MemberChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "ai_intended_purpose": forms.Textarea(attrs={"rows": 3}),
@@ -64,33 +63,22 @@ class AssetForm(forms.ModelForm):
             ("", "Derived from the ratings"),
             *Asset._meta.get_field("criticality").choices,
         ]
-        owner = self.fields["owner"]
-        owner.queryset = members
-        owner.label_from_instance = lambda user: f"{user.display_name} ({user.username})"
+        owner_field_limit(
+            self.fields["owner"],
+            members=members,
+            membership=membership,
+            owner_id=self.instance.owner_id if self.instance.pk else None,
+            noun="asset",
+            verb="register",
+        )
         custodian = self.fields["custodian"]
         custodian.queryset = members
-        custodian.label_from_instance = owner.label_from_instance
         custodian.empty_label = "No separate custodian"
-        if membership.can(Capability.EDIT_ANY):
-            if not self.instance.pk:
-                owner.initial = membership.user_id
-        elif self.instance.pk:
-            owner.queryset = members.filter(pk=self.instance.owner_id)
-            owner.help_text = "An officer or administrator can hand this asset to someone else."
-        else:
-            # Contributors register assets they own themselves.
-            owner.queryset = members.filter(pk=membership.user_id)
-            owner.initial = membership.user_id
-            owner.help_text = "As a contributor you register assets you own."
         for name in AI_FIELDS:
             field = self.fields[name]
             field.required = False
             if isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and field.choices:
                 field.choices = [("", "Not set"), *[c for c in field.choices if c[0] != ""]]
-
-    def _post_clean(self):
-        # The services validate the asset (kind rules, members, identifiers) once, for every entry point.
-        pass
 
     def sections(self):
         return [(title, icon, [self[name] for name in names]) for title, icon, names in SECTIONS]
@@ -114,10 +102,6 @@ class AssetForm(forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
 
 
 class RelationAddForm(forms.Form):
@@ -144,12 +128,3 @@ class RelationAddForm(forms.Form):
     def direction_and_type(self) -> tuple[bool, str]:
         direction, relation_type = self.cleaned_data["relation"].split(":", 1)
         return direction == "out", relation_type
-
-
-class AssetImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV or XLSX file",
-        help_text=f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and 5,000 rows; "
-        "the first row holds the column names.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )

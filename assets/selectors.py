@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.fields import tags_parse
-from organizations.models import Membership, Organization
+from organizations.models import Organization
 
 from .models import (
     AI_KINDS,
@@ -19,8 +18,6 @@ from .models import (
     LifecycleStatus,
     RelationType,
 )
-
-User = get_user_model()
 
 
 def assets_for(organization: Organization) -> QuerySet[Asset]:
@@ -86,27 +83,6 @@ def relation_get(*, organization: Organization, relation_id: int) -> AssetRelati
     return get_object_or_404(relations_for(organization), pk=relation_id)
 
 
-def asset_members(organization: Organization) -> list:
-    """The users who may own or look after an asset: the organization's members."""
-    memberships = Membership.objects.for_organization(organization).select_related("user")
-    return sorted((m.user for m in memberships), key=lambda u: (u.display_name.lower(), u.username))
-
-
-def members_by_handle(organization: Organization) -> dict[str, object]:
-    """Members keyed by lower-case username and by lower-case email (when no
-    two members share it): how imports and the API name an owner."""
-    users = asset_members(organization)
-    handles = {u.username.lower(): u for u in users}
-    emails: dict[str, list] = {}
-    for user in users:
-        if user.email:
-            emails.setdefault(user.email.lower(), []).append(user)
-    for email, owners in emails.items():
-        if len(owners) == 1:
-            handles.setdefault(email, owners[0])
-    return handles
-
-
 def asset_tags_in_use(organization: Organization) -> list[str]:
     """Every tag used in the organization, sorted (one query over distinct tag sets)."""
     tag_sets = (
@@ -153,10 +129,3 @@ def asset_by_reference(*, organization: Organization, reference: str) -> Asset |
         return found
     by_name = list(queryset.filter(name__iexact=reference)[:2])
     return by_name[0] if len(by_name) == 1 else None
-
-
-def asset_member_users(organization: Organization) -> QuerySet:
-    """The organization's members as users, for owner and custodian pickers."""
-    return User.objects.filter(memberships__organization=organization).order_by(
-        "first_name", "last_name", "username"
-    )

@@ -1,41 +1,18 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import TAG_MAX_LENGTH, TAGS_MAX_COUNT
+from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
 from . import selectors
 from .models import (
+    AI_FIELDS,
     RELATION_INVERSE_LABELS,
     Asset,
     AssetGroup,
     AssetRelation,
     RelationType,
 )
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class MemberField(serializers.Field):
-    """A member of the organization, written as a username or an email and read as the username."""
-
-    default_error_messages = {
-        "unknown": "No member of this organization has the username or email “{value}”.",
-        "invalid": "Give a username or an email.",
-    }
-
-    def to_representation(self, user):
-        return user.username if user is not None else None
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not data.strip():
-            self.fail("invalid")
-        members = self.context.get("members")
-        if members is None:
-            members = self.context["members"] = selectors.members_by_handle(self.context["organization"])
-        user = members.get(data.strip().lower())
-        if user is None:
-            self.fail("unknown", value=data.strip())
-        return user
 
 
 class AssetBriefSerializer(serializers.ModelSerializer):
@@ -58,7 +35,7 @@ class AssetRelationLinkSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class AssetSerializer(serializers.ModelSerializer):
+class AssetSerializer(OwnerDefaultMixin, serializers.ModelSerializer):
     owner = MemberField(
         required=False,
         help_text="Username or email of the member accountable for it; you when left out.",
@@ -94,18 +71,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "criticality",
             "lifecycle_status",
             "tags",
-            "ai_role",
-            "ai_model_type",
-            "ai_vendor",
-            "ai_version",
-            "ai_intended_purpose",
-            "ai_data_provenance",
-            "ai_data_licence",
-            "ai_personal_data",
-            "ai_automation_level",
-            "ai_human_oversight",
-            "ai_risk_class",
-            "ai_lifecycle_stage",
+            *AI_FIELDS,
             "relations",
             "created_at",
             "updated_at",
@@ -129,11 +95,6 @@ class AssetSerializer(serializers.ModelSerializer):
             for view in selectors.relations_of(asset)
         ]
 
-    def validate(self, attrs):
-        if self.instance is None and "owner" not in attrs:
-            attrs["owner"] = self.context["request"].user
-        return attrs
-
 
 class RelationDraftSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=RelationType.choices)
@@ -151,26 +112,10 @@ class AssetBulkItemSerializer(AssetSerializer):
         fields = [f for f in AssetSerializer.Meta.fields if f not in {"id", "created_at", "updated_at"}]
 
 
-class BulkErrorSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="Position of the item in the request, from 0.")
-    field = serializers.CharField(
-        help_text="The field, e.g. `kind` or `relations[0].target`; `item` for the whole item."
-    )
-    message = serializers.CharField()
-
-
-class BulkErrorResponseSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = BulkErrorSerializer(many=True)
-
-
 class AssetRelationSerializer(serializers.ModelSerializer):
-    source = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.none(), help_text="Id of the asset the link starts from."
-    )
-    target = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.none(), help_text="Id of the asset it points to."
-    )
+    # Only this organization's assets can be named; another's id is "not found".
+    source = OrganizationRecordField(model=Asset, help_text="Id of the asset the link starts from.")
+    target = OrganizationRecordField(model=Asset, help_text="Id of the asset it points to.")
     source_asset = AssetBriefSerializer(source="source", read_only=True)
     target_asset = AssetBriefSerializer(source="target", read_only=True)
     label = serializers.SerializerMethodField(help_text="How it reads, e.g. “Uses”.")
@@ -194,16 +139,6 @@ class AssetRelationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at"]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        organization = self.context.get("organization")
-        if organization is not None:
-            # Only this organization's assets can be named; another's id is "not found".
-            scoped = Asset.objects.for_organization(organization)
-            fields["source"].queryset = scoped
-            fields["target"].queryset = scoped
-        return fields
 
     def get_label(self, relation) -> str:
         return relation.get_type_display()

@@ -3,7 +3,6 @@ and saves through ``record_save`` / history-aware bulk inserts so that the
 history names who did it."""
 
 import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Length, Lower
-from simple_history.utils import bulk_create_with_history
 
+from core.registers.bulk import BulkError, BulkPlan, ItemErrors, bulk_insert, bulk_size_check, item_name
+from core.registers.members import acting_membership, member_ids
+from core.registers.values import validation_errors, values_apply
 from core.services import record_delete, record_save
 from organizations.models import Membership, Organization
 
@@ -48,24 +49,11 @@ ASSET_WRITABLE_FIELDS = frozenset(
 )
 IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
 _NUMBERED_IDENTIFIER = re.compile(rf"^{re.escape(IDENTIFIER_PREFIX)}(\d+)$")
-BULK_MAX_ITEMS = 5000
-_TEXT_FIELDS = frozenset(
-    f.name for f in Asset._meta.concrete_fields if f.get_internal_type() in {"CharField", "TextField"}
-)
-
-
 # --- Who may do what ---------------------------------------------------------
 
 
 def _acting_membership(organization: Organization, actor) -> Membership:
-    membership = (
-        Membership.objects.for_organization(organization).filter(user=actor).select_related("user").first()
-        if actor is not None
-        else None
-    )
-    if membership is None:
-        raise PermissionDenied("Only members of the organization change its assets.")
-    return membership
+    return acting_membership(organization, actor, records="assets")
 
 
 def _ensure_can_create(membership: Membership) -> None:
@@ -76,10 +64,6 @@ def _ensure_can_create(membership: Membership) -> None:
 def _ensure_can_edit(membership: Membership, asset: Asset) -> None:
     if not membership.can_edit(asset):
         raise PermissionDenied("You can change only the assets you own.")
-
-
-def _member_ids(organization: Organization) -> set[int]:
-    return set(Membership.objects.for_organization(organization).values_list("user_id", flat=True))
 
 
 def _people_errors(asset: Asset, *, membership: Membership, member_ids: set[int]) -> dict[str, str]:
@@ -133,21 +117,8 @@ def _identifier_taken(organization: Organization, identifier: str, *, exclude_pk
     return queryset.exists()
 
 
-def _validation_errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {name: list(messages) for name, messages in exc.message_dict.items()}
-    return {"non_field_errors": list(exc.messages)}
-
-
 def _apply(asset: Asset, values: Mapping[str, Any]) -> list[str]:
-    unknown = set(values) - ASSET_WRITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Not asset fields: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        if value is None and name in _TEXT_FIELDS:
-            value = ""
-        setattr(asset, name, value)
-    return list(values)
+    return values_apply(asset, values, writable=ASSET_WRITABLE_FIELDS, noun="asset", strip=False)
 
 
 # --- One asset ---------------------------------------------------------------
@@ -167,7 +138,7 @@ def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]
     _apply(asset, values)
     asset.identifier = (asset.identifier or "").strip()
     generated = not asset.identifier
-    errors = _people_errors(asset, membership=membership, member_ids=_member_ids(organization))
+    errors = _people_errors(asset, membership=membership, member_ids=member_ids(organization))
     if message := _identifier_errors(asset.identifier):
         errors["identifier"] = message
     elif not generated and _identifier_taken(organization, asset.identifier):
@@ -178,7 +149,7 @@ def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]
         try:
             asset.full_clean(validate_constraints=False)
         except ValidationError as exc:
-            errors = {**_validation_errors(exc), **errors}
+            errors = {**validation_errors(exc), **errors}
         if errors:
             raise ValidationError(errors)
         try:
@@ -201,7 +172,7 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
         asset.identifier = (asset.identifier or "").strip()
         if not asset.identifier:
             asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1)
-    errors = _people_errors(asset, membership=membership, member_ids=_member_ids(organization))
+    errors = _people_errors(asset, membership=membership, member_ids=member_ids(organization))
     if message := _identifier_errors(asset.identifier):
         errors["identifier"] = message
     elif _identifier_taken(organization, asset.identifier, exclude_pk=asset.pk):
@@ -209,7 +180,7 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
     try:
         asset.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        errors = {**_validation_errors(exc), **errors}
+        errors = {**validation_errors(exc), **errors}
     if errors:
         raise ValidationError(errors)
     update_fields = sorted({*changed, "criticality", "updated_at"})
@@ -277,32 +248,6 @@ class AssetDraft:
     relations: list[tuple[str, str]] = field(default_factory=list)
 
 
-@dataclass
-class AssetBulkPlan:
-    """What a bulk create would write, or why it cannot: ``errors`` maps an
-    item's index to ``{field: [messages]}``."""
-
-    assets: list[Asset]
-    relations: list[tuple[int, str, int | Asset]]  # (source index, type, target index or existing asset)
-    errors: dict[int, dict[str, list[str]]]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def error_count(self) -> int:
-        return sum(len(messages) for fields in self.errors.values() for messages in fields.values())
-
-
-class AssetBulkError(ValidationError):
-    """Some items of a bulk create are invalid; nothing was written."""
-
-    def __init__(self, plan: AssetBulkPlan):
-        self.plan = plan
-        super().__init__(f"{len(plan.errors)} of {len(plan.assets)} items are invalid; nothing was created.")
-
-
 def asset_bulk_validate(
     *,
     organization: Organization,
@@ -310,7 +255,7 @@ def asset_bulk_validate(
     drafts: Sequence[AssetDraft],
     errors: Mapping[int, Mapping] = (),
     item_names: Sequence[str] = (),
-) -> AssetBulkPlan:
+) -> BulkPlan:
     """Validate ``drafts`` as one batch without writing anything.
 
     Every item is checked like ``asset_create`` would, plus what only a batch
@@ -319,17 +264,15 @@ def asset_bulk_validate(
     organization. ``errors`` are problems the caller already found per index
     (cells that did not parse); they are merged in. ``item_names`` say how a
     message names another item ("line 7"; "item 6" by default). Blank
-    identifiers get the next free numbers, so a preview shows what would be written.
+    identifiers get the next free numbers, so a preview shows what would be
+    written. The plan's ``records`` are the assets, its ``links`` the
+    relations as ``(source index, type, target index or existing asset)``.
     """
     membership = _acting_membership(organization, actor)
     _ensure_can_create(membership)
-    if len(drafts) > BULK_MAX_ITEMS:
-        raise ValidationError(f"At most {BULK_MAX_ITEMS} assets at once; split the file or the request.")
-    found: dict[int, dict[str, list[str]]] = defaultdict(dict)
-    for index, fields in dict(errors).items():
-        for name, messages in fields.items():
-            found[index].setdefault(name, []).extend(messages)
-    member_ids = _member_ids(organization)
+    bulk_size_check(drafts, noun="assets")
+    found = ItemErrors(errors)
+    members = member_ids(organization)
 
     assets = []
     for index, draft in enumerate(drafts):
@@ -342,17 +285,14 @@ def asset_bulk_validate(
             # not one query per row; the identifier against the batch and the table.
             asset.full_clean(exclude={"organization", "owner", "custodian"}, validate_constraints=False)
         except ValidationError as exc:
-            problems.update(_validation_errors(exc))
-        if draft.values.get("owner") is None and "owner" not in found.get(index, {}):
+            problems.update(validation_errors(exc))
+        if draft.values.get("owner") is None and "owner" not in found.on(index):
             problems.setdefault("owner", []).append("This field cannot be blank.")
-        for name, message in _people_errors(asset, membership=membership, member_ids=member_ids).items():
+        for name, message in _people_errors(asset, membership=membership, member_ids=members).items():
             problems.setdefault(name, []).append(message)
         if message := _identifier_errors(asset.identifier):
             problems.setdefault("identifier", []).append(message)
-        for name, messages in problems.items():
-            # What the caller found in a cell says it more precisely than the model would.
-            if not found[index].get(name):
-                found[index][name] = list(dict.fromkeys(messages))
+        found.add_unreported(index, problems)
         assets.append(asset)
 
     # Identifiers: unique in the batch and not yet taken in the organization.
@@ -363,18 +303,17 @@ def asset_bulk_validate(
             continue
         if key in first_index:
             first = first_index[key]
-            name = item_names[first] if first < len(item_names) else f"item {first}"
-            found[index].setdefault("identifier", []).append(
-                f"“{asset.identifier}” is already used on {name}."
+            found.add(
+                index,
+                "identifier",
+                f"“{asset.identifier}” is already used on {item_name(item_names, first)}.",
             )
         else:
             first_index[key] = index
     existing = _existing_by_identifier(organization, [a.identifier for a in assets if a.identifier])
     for index, asset in enumerate(assets):
         if asset.identifier and asset.identifier.lower() in existing:
-            found[index].setdefault("identifier", []).append(
-                f"“{asset.identifier}” already exists in this organization."
-            )
+            found.add(index, "identifier", f"“{asset.identifier}” already exists in this organization.")
     next_number = _highest_identifier_number(organization)
     for asset in assets:
         if match := _NUMBERED_IDENTIFIER.match(asset.identifier):
@@ -385,10 +324,7 @@ def asset_bulk_validate(
             asset.identifier = _identifier_format(next_number)
 
     relations = _bulk_relations(organization, drafts, assets, first_index, found)
-    for index, fields in list(found.items()):
-        if not fields:
-            del found[index]
-    return AssetBulkPlan(assets=assets, relations=relations, errors=dict(sorted(found.items())))
+    return BulkPlan(records=assets, drafts=list(drafts), errors=found.as_dict(), links=relations)
 
 
 def _existing_by_identifier(organization: Organization, identifiers: list[str]) -> dict[str, Asset]:
@@ -406,7 +342,7 @@ def _existing_by_identifier(organization: Organization, identifiers: list[str]) 
     return found
 
 
-def _bulk_relations(organization, drafts, assets, batch_index, found):
+def _bulk_relations(organization, drafts, assets, batch_index, found: ItemErrors):
     references = {ref.strip().lower() for d in drafts for _, ref in d.relations if ref.strip()}
     outside = _existing_by_identifier(organization, [r for r in references if r not in batch_index])
     relations: list[tuple[int, str, int | Asset]] = []
@@ -441,7 +377,7 @@ def _bulk_relations(organization, drafts, assets, batch_index, found):
                     if kind_errors:
                         problem = " ".join(kind_errors.values())
             if problem:
-                found[index].setdefault("relations", []).append(problem)
+                found.add(index, "relations", problem)
             else:
                 seen.add((relation_type, key))
                 relations.append((index, relation_type, target))
@@ -453,22 +389,15 @@ def asset_bulk_create(
 ) -> list[Asset]:
     """Create every draft and its relations, or nothing.
 
-    Raises ``AssetBulkError`` (with the per-item errors) when any item is
-    invalid. Rows are inserted with ``bulk_create_with_history``, so each
-    asset and relation gets a "created" history entry naming ``actor``.
+    Raises ``BulkError`` (with the per-item errors) when any item is
+    invalid. Rows are inserted with ``bulk_insert``, so each asset and
+    relation gets a "created" history entry naming ``actor``.
     """
     with transaction.atomic():
         plan = asset_bulk_validate(organization=organization, actor=actor, drafts=drafts)
         if not plan.is_valid:
-            raise AssetBulkError(plan)
-        try:
-            assets = bulk_create_with_history(
-                plan.assets, Asset, batch_size=500, default_user=actor, default_change_reason=reason
-            )
-        except IntegrityError:
-            raise ValidationError(
-                "Another change took some of these identifiers meanwhile; nothing was created. Try again."
-            ) from None
+            raise BulkError(plan)
+        assets = bulk_insert(plan.records, Asset, actor=actor, reason=reason, taken="identifiers")
         relations = [
             AssetRelation(
                 organization=organization,
@@ -476,10 +405,7 @@ def asset_bulk_create(
                 target=assets[target] if isinstance(target, int) else target,
                 type=relation_type,
             )
-            for source, relation_type, target in plan.relations
+            for source, relation_type, target in plan.links
         ]
-        if relations:
-            bulk_create_with_history(
-                relations, AssetRelation, batch_size=500, default_user=actor, default_change_reason=reason
-            )
+        bulk_insert(relations, AssetRelation, actor=actor, reason=reason)
     return assets

@@ -11,14 +11,13 @@ imported into another organization reproduces the inventory, links included.
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from core.tabular import Column, Row, RowErrors
-from organizations.models import Organization
+from core.registers.imports import ImportRow, TableImport
+from core.registers.members import members_by_handle
+from core.tabular import Column, Row, choice_lookup
 
-from . import selectors
 from .models import (
     AI_FIELDS,
     AILifecycleStage,
@@ -36,7 +35,7 @@ from .models import (
     Rating,
     RelationType,
 )
-from .services import AssetBulkError, AssetBulkPlan, AssetDraft, asset_bulk_create, asset_bulk_validate
+from .services import AssetDraft, asset_bulk_create, asset_bulk_validate
 
 _CHOICES = {
     "kind": AssetKind,
@@ -110,7 +109,6 @@ ASSET_COLUMNS: list[Column] = [
         width=36,
     ),
 ]
-COLUMN_HEADERS = {c.key: c.header for c in ASSET_COLUMNS}
 
 
 # --- Export --------------------------------------------------------------------
@@ -147,21 +145,13 @@ def asset_export_rows(queryset: QuerySet[Asset]) -> Iterator[list]:
 # --- Import --------------------------------------------------------------------
 
 
-def _choice_lookup(choices) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices.choices:
-        for text in (str(value), str(label), str(label).split(" — ")[0]):
-            lookup.setdefault(text.strip().lower(), value)
-    return lookup
-
-
-_LOOKUPS = {key: _choice_lookup(choices) for key, choices in _CHOICES.items()}
+_LOOKUPS = {key: choice_lookup(choices) for key, choices in _CHOICES.items()}
 _RATING_LOOKUP = {
     **{str(value): value for value in Rating.values},
     **{label.split(" — ")[1].lower(): value for value, label in Rating.choices},
     **{label.lower(): value for value, label in Rating.choices},
 }
-_RELATION_LOOKUP = _choice_lookup(RelationType)
+_RELATION_LOOKUP = choice_lookup(RelationType)
 
 
 def _parse_relations(text: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -231,116 +221,34 @@ def _draft_from_row(row: Row, members: dict) -> tuple[AssetDraft, dict[str, list
     return AssetDraft(values=values, relations=relations), {k: v for k, v in problems.items() if v}
 
 
-@dataclass
-class ImportRow:
-    line: int
-    asset: Asset
-    relation_count: int
-    errors: list
+class AssetTableImport(TableImport):
+    """The inventory's import: cells to ``AssetDraft``s, checked and created by the bulk services."""
 
+    columns = ASSET_COLUMNS
 
-@dataclass
-class AssetImportPreview:
-    """What importing a file would do: every row, and every problem with its line and column."""
+    def context(self, organization, rows):
+        return members_by_handle(organization)
 
-    rows: list[ImportRow]
-    errors: RowErrors
-    drafts: list[AssetDraft]
-    plan: AssetBulkPlan
+    def draft_from_row(self, row, context):
+        return _draft_from_row(row, context)
 
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def valid_count(self) -> int:
-        return sum(1 for r in self.rows if not r.errors)
-
-    @property
-    def invalid_count(self) -> int:
-        return len(self.rows) - self.valid_count
-
-    @property
-    def ai_count(self) -> int:
-        return sum(1 for r in self.rows if r.asset.is_ai)
-
-    @property
-    def relation_count(self) -> int:
-        return sum(r.relation_count for r in self.rows)
-
-
-def _row_errors(table_rows: list[Row], plan_errors: dict[int, dict[str, list[str]]]) -> RowErrors:
-    errors = RowErrors()
-    for index, fields in plan_errors.items():
-        line = table_rows[index].line
-        for name, messages in fields.items():
-            column = COLUMN_HEADERS.get(name, "row")
-            for message in messages:
-                errors.add(line, column, message)
-    return errors
-
-
-def _line_names(rows: list[Row]) -> list[str]:
-    return [f"line {row.line}" for row in rows]
-
-
-def _drafts(organization: Organization, rows: list[Row]):
-    members = selectors.members_by_handle(organization)
-    drafts, cell_errors = [], {}
-    for index, row in enumerate(rows):
-        draft, problems = _draft_from_row(row, members)
-        drafts.append(draft)
-        if problems:
-            cell_errors[index] = problems
-    return drafts, cell_errors
-
-
-def asset_import_preview(*, organization: Organization, actor, rows: list[Row]) -> AssetImportPreview:
-    """Check every row of an uploaded file as one batch; writes nothing."""
-    drafts, cell_errors = _drafts(organization, rows)
-    plan = asset_bulk_validate(
-        organization=organization,
-        actor=actor,
-        drafts=drafts,
-        errors=cell_errors,
-        item_names=_line_names(rows),
-    )
-    errors = _row_errors(rows, plan.errors)
-    preview_rows = [
-        ImportRow(
-            line=row.line,
-            asset=asset,
-            relation_count=len(draft.relations),
-            errors=errors.for_line(row.line),
+    def validate(self, *, organization, actor, drafts, errors, item_names):
+        return asset_bulk_validate(
+            organization=organization, actor=actor, drafts=drafts, errors=errors, item_names=item_names
         )
-        for row, asset, draft in zip(rows, plan.assets, drafts, strict=True)
-    ]
-    return AssetImportPreview(rows=preview_rows, errors=errors, drafts=drafts, plan=plan)
+
+    def create(self, *, organization, actor, drafts, reason):
+        return asset_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason)
+
+    def tallies(self, rows: list[ImportRow]) -> list[tuple[str, int]]:
+        return [
+            ("AI assets", sum(1 for r in rows if r.record.is_ai)),
+            ("Relations", sum(len(r.draft.relations) for r in rows)),
+        ]
 
 
-class AssetImportError(Exception):
-    def __init__(self, errors: RowErrors):
-        self.errors = errors
-        super().__init__(f"{len(errors)} problems; nothing was imported.")
-
-
-def asset_import(*, organization: Organization, actor, rows: list[Row], filename: str = "") -> list[Asset]:
-    """Create an asset per row, and their relations, or nothing at all.
-
-    Raises ``AssetImportError`` listing every problem (line, column, message).
-    """
-    drafts, cell_errors = _drafts(organization, rows)
-    if cell_errors:
-        plan = asset_bulk_validate(
-            organization=organization,
-            actor=actor,
-            drafts=drafts,
-            errors=cell_errors,
-            item_names=_line_names(rows),
-        )
-        raise AssetImportError(_row_errors(rows, plan.errors))
-    reason = f"Imported from {filename}" if filename else "Imported from a file"
-    try:
-        return asset_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason[:100])
-    except AssetBulkError as exc:
-        raise AssetImportError(_row_errors(rows, exc.plan.errors)) from None
+ASSET_IMPORT = AssetTableImport()
+#: Check every row of an uploaded file as one batch; writes nothing.
+asset_import_preview = ASSET_IMPORT.preview
+#: Create an asset per row, and their relations, or nothing (``ImportRefused`` lists every problem).
+asset_import = ASSET_IMPORT.write

@@ -3,21 +3,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
+from core.registers.exports import RegisterExportView
+from core.registers.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
+from core.registers.lists import RegisterListView, RegisterURLs
+from core.registers.members import member_users, members_sorted
 from core.roles import Capability
-from core.tabular import CSV, XLSX, table_response, table_write
 from organizations.scoping import OrganizationPageMixin
 
 from . import selectors, services
-from .filters import ORDERING_FIELDS, AssetFilter
-from .forms import AssetForm, AssetImportForm, RelationAddForm
+from .filters import AssetFilter
+from .forms import AssetForm, RelationAddForm
 from .models import (
     AI_KINDS,
     AI_REQUIRED_FIELDS,
@@ -28,15 +29,7 @@ from .models import (
     Criticality,
     LifecycleStatus,
 )
-from .tabular import (
-    ASSET_COLUMNS,
-    AssetImportError,
-    asset_export_rows,
-    asset_import,
-    asset_import_preview,
-)
-
-PAGE_SIZES = (25, 50, 100, 200)
+from .tabular import ASSET_COLUMNS, ASSET_IMPORT, asset_export_rows
 
 
 def _kind_groups():
@@ -46,65 +39,40 @@ def _kind_groups():
     ]
 
 
-class AssetListView(OrganizationPageMixin, TemplateView):
+class AssetListView(OrganizationPageMixin, RegisterListView):
     """The inventory: filters, search, sortable columns, pages."""
 
     template_name = "assets/asset_list.html"
+    filterset_class = AssetFilter
+    default_ordering = ("name", "id")
+    context_object_name = "assets"
+    noun, noun_plural = "asset", "assets"
+    urls = RegisterURLs(
+        list="assets:list", create="assets:create", import_="assets:import", export="assets:export"
+    )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filterset = AssetFilter(self.request.GET or None, queryset=selectors.assets_for(self.organization))
-        queryset = filterset.qs
-        if not self.request.GET.get("ordering"):
-            queryset = queryset.order_by("name", "id")
-        try:
-            page_size = int(self.request.GET.get("page_size", 50))
-        except ValueError:
-            page_size = 50
-        page_size = page_size if page_size in PAGE_SIZES else 50
-        paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        params = self.request.GET
-        active_filters = [
-            key
-            for key in (
-                "search",
-                "kind",
-                "group",
-                "classification",
-                "criticality",
-                "owner",
-                "ai_risk_class",
-                "lifecycle_status",
-                "tag",
-            )
-            if params.get(key)
-        ]
-        context.update(
-            page_obj=page,
-            assets=page.object_list,
-            paginator=paginator,
-            filter_form=filterset.form,
-            params=params,
-            active_filter_count=len(active_filters),
-            ordering=params.get("ordering", ""),
-            ordering_fields=ORDERING_FIELDS,
-            page_sizes=PAGE_SIZES,
-            page_size=page_size,
-            kind_groups=_kind_groups(),
-            group_choices=AssetGroup.choices,
-            classification_choices=Classification.choices,
-            criticality_choices=Criticality.choices,
-            lifecycle_choices=LifecycleStatus.choices,
-            risk_class_choices=AIRiskClass.choices,
-            members=selectors.asset_members(self.organization),
-            tags_in_use=selectors.asset_tags_in_use(self.organization),
-            summary=selectors.asset_summary(selectors.assets_for(self.organization)),
-            can_create=self.membership.can_create,
-            can_export=self.membership.can(Capability.EXPORT),
-            query_string=params.urlencode(),
-        )
-        return context
+    def get_base_queryset(self):
+        return selectors.assets_for(self.organization)
+
+    def get_extra_context(self):
+        summary = selectors.asset_summary(selectors.assets_for(self.organization))
+        return {
+            "kind_groups": _kind_groups(),
+            "group_choices": AssetGroup.choices,
+            "classification_choices": Classification.choices,
+            "criticality_choices": Criticality.choices,
+            "lifecycle_choices": LifecycleStatus.choices,
+            "risk_class_choices": AIRiskClass.choices,
+            "members": members_sorted(self.organization),
+            "tags_in_use": selectors.asset_tags_in_use(self.organization),
+            "summary": summary,
+            "has_records": bool(summary["total"]),
+            "background_exports": [
+                ("asset_inventory_xlsx", "Excel workbook (.xlsx)", "bi-file-earmark-spreadsheet"),
+                ("asset_inventory_pdf", "Printable register (PDF)", "bi-file-earmark-pdf"),
+            ],
+            "background_export_url": reverse("documents:request", args=[self.organization.slug]),
+        }
 
 
 class AssetDetailView(OrganizationPageMixin, TemplateView):
@@ -170,7 +138,7 @@ class AssetFormMixin:
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["members"] = selectors.asset_member_users(self.organization)
+        kwargs["members"] = member_users(self.organization)
         kwargs["membership"] = self.membership
         return kwargs
 
@@ -312,22 +280,18 @@ class AssetLookupView(OrganizationPageMixin, TemplateView):
         return context
 
 
-class AssetExportView(OrganizationPageMixin, View):
+class AssetExportView(OrganizationPageMixin, RegisterExportView):
     """The filtered inventory as CSV or XLSX (same query string as the list page)."""
 
-    required_capability = Capability.EXPORT
+    filterset_class = AssetFilter
+    default_ordering = ("identifier", "id")
+    columns = ASSET_COLUMNS
+    export_rows = staticmethod(asset_export_rows)
+    title = "Assets"
+    filename_part = "assets"
 
-    def get(self, request, *args, **kwargs):
-        fmt = request.GET.get("format", XLSX)
-        if fmt not in (CSV, XLSX):
-            fmt = XLSX
-        filterset = AssetFilter(request.GET or None, queryset=selectors.assets_for(self.organization))
-        queryset = selectors.assets_with_relations(filterset.qs)
-        if not request.GET.get("ordering"):
-            queryset = queryset.order_by("identifier", "id")
-        content = table_write(asset_export_rows(queryset), columns=ASSET_COLUMNS, fmt=fmt, title="Assets")
-        stem = f"{self.organization.slug}-assets-{timezone.localdate():%Y-%m-%d}"
-        return table_response(content, fmt=fmt, filename_stem=stem)
+    def get_base_queryset(self):
+        return selectors.assets_with_relations(selectors.assets_for(self.organization))
 
 
 class AssetImportTemplateView(OrganizationPageMixin, TableImportTemplateView):
@@ -339,18 +303,14 @@ class AssetImportTemplateView(OrganizationPageMixin, TableImportTemplateView):
 class AssetImportView(OrganizationPageMixin, TableImportView):
     template_name = "assets/asset_import.html"
     preview_template_name = "assets/asset_import_preview.html"
-    form_class = AssetImportForm
-    columns = ASSET_COLUMNS
-    max_rows = services.BULK_MAX_ITEMS
+    table_import = ASSET_IMPORT
     noun = "assets"
     register_name = "inventory"
     salt = "assets.import"
     list_url_name = "assets:list"
     import_url_name = "assets:import"
+    confirm_url_name = "assets:import_confirm"
     template_url_name = "assets:import_template"
-    preview = staticmethod(asset_import_preview)
-    write = staticmethod(asset_import)
-    import_error = AssetImportError
 
 
 class AssetImportConfirmView(TableImportConfirmView, AssetImportView):

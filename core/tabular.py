@@ -121,6 +121,17 @@ class RowErrors:
 # --- Reading -------------------------------------------------------------------
 
 
+def choice_lookup(choices) -> dict[str, str]:
+    """How a cell may name a value of ``choices`` (a Django ``Choices`` class):
+    its code, its label, or the label's head before " — " or " (", in any case.
+    Keys are lower case; ``lookup.get(text.lower())`` answers the code."""
+    lookup: dict[str, str] = {}
+    for value, label in choices.choices:
+        for text in (str(value), str(label), str(label).split(" — ")[0], str(label).split(" (")[0]):
+            lookup.setdefault(text.strip().lower(), value)
+    return lookup
+
+
 def _header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(text or "").lower())
 

@@ -2,6 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer
@@ -27,20 +28,35 @@ from .serializers import (
 )
 @extend_schema(tags=["organizations"])
 class OrganizationViewSet(
+    OrganizationAPIMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """The organizations you are a member of. Creating one makes you its administrator."""
+    """The organizations you are a member of. Creating one makes you its administrator.
 
+    One organization (``{organization_slug}/``) is reached through your
+    membership like every other scoped endpoint; administrators change it.
+    """
+
+    action_capabilities = {
+        "update": Capability.MANAGE_MEMBERS,
+        "partial_update": Capability.MANAGE_MEMBERS,
+    }
     lookup_field = "slug"
     lookup_url_kwarg = "organization_slug"
     filterset_fields = []
     search_fields = ["name", "slug"]
     ordering_fields = ["name", "created_at"]
     ordering = ["name"]
+
+    def get_permissions(self):
+        if not self.detail:
+            # The list and create answer for the user, not for one organization.
+            return [IsAuthenticated()]
+        return super().get_permissions()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -66,24 +82,14 @@ class OrganizationViewSet(
         output = self.get_serializer(organization)
         return Response(output.data, status=status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        membership = selectors.membership_for(
-            user=request.user, organization_slug=kwargs["organization_slug"]
-        )
-        if not membership.can(Capability.MANAGE_MEMBERS):
-            self.permission_denied(request, message="Only administrators change the organization's details.")
-        organization = membership.organization
-        serializer = self.get_serializer(
-            organization, data=request.data, partial=kwargs.get("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        services.organization_update(
+    def perform_update(self, serializer):
+        organization = serializer.instance
+        serializer.instance = services.organization_update(
             organization=organization,
-            actor=request.user,
+            actor=self.request.user,
             name=serializer.validated_data.get("name", organization.name),
             description=serializer.validated_data.get("description", organization.description),
         )
-        return Response(self.get_serializer(organization).data)
 
 
 @extend_schema_view(

@@ -65,8 +65,14 @@ class OrganizationAPIMixin:
     permission_classes = [IsAuthenticated, OrganizationRolePermission]
 
     def check_permissions(self, request):
-        # Runs after authentication, so a token's user is known here.
-        if request.user and request.user.is_authenticated and not hasattr(self, "membership"):
+        # Runs after authentication, so a token's user is known here. A route without
+        # the slug (the list of one's organizations) answers for the user alone.
+        if (
+            request.user
+            and request.user.is_authenticated
+            and "organization_slug" in self.kwargs
+            and not hasattr(self, "membership")
+        ):
             self.membership = membership_for(
                 user=request.user, organization_slug=self.kwargs["organization_slug"]
             )

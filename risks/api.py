@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from core.registers.filters import RegisterFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin, OrganizationRecordViewSet
 
@@ -38,18 +39,9 @@ _CRUD = dict.fromkeys(
 )
 
 
-class _OrganizationOnRequest:
-    """Puts the organization on the request, where the shared filters look for it."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if hasattr(self, "organization"):
-            request.organization = self.organization
-
-
 @extend_schema_view(**_CRUD)
 @extend_schema(tags=["risks"])
-class RiskViewSet(_OrganizationOnRequest, OrganizationRecordViewSet):
+class RiskViewSet(OrganizationRecordViewSet):
     """The risk register: information security and AI risks.
 
     Filter with the register page's parameters (`category`, `level`,
@@ -63,7 +55,7 @@ class RiskViewSet(_OrganizationOnRequest, OrganizationRecordViewSet):
 
     queryset = Risk.objects.all()
     serializer_class = RiskSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [RegisterFilterBackend]
     filterset_class = RiskFilter
     action_capabilities = {
         "accept": Capability.APPROVE,
@@ -349,9 +341,7 @@ class ImpactItemViewSet(OrganizationRecordViewSet):
     @action(detail=True, methods=["post"], url_path="raise-risk")
     def raise_risk(self, request, *args, **kwargs):
         risk = services.impact_item_raise_risk(item=self.get_object(), actor=request.user)
-        fresh = selectors.risks_with_links(Risk.objects.select_related("owner", "accepted_by")).get(
-            pk=risk.pk
-        )
+        fresh = selectors.risk_get(organization=self.organization, risk_id=risk.pk, with_links=True)
         context = {
             **self.get_serializer_context(),
             "methodology": selectors.methodology_for(self.organization),

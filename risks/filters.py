@@ -5,8 +5,16 @@ everywhere."""
 import re
 
 import django_filters
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from core.registers.filters import (
+    DateRangeFilter,
+    MineFilter,
+    OwnerFilter,
+    RankedOrderingFilter,
+    RegisterFilterSet,
+)
 
 from .models import (
     LEVEL_RANK,
@@ -39,54 +47,10 @@ ORDERING_FIELDS = {
     "updated_at": "Last changed",
     "created_at": "Recorded",
 }
-_STATUS_ORDER = RiskStatus.values
+_LEVELS_LOWEST_FIRST = sorted(LEVEL_RANK, key=LEVEL_RANK.get)
 
 
-class RiskOrderingFilter(django_filters.OrderingFilter):
-    """Sorts levels and statuses by rank, scores by current score where the
-    residual is missing, owners by name, and always ends on the reference."""
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        ordering = []
-        for param in value:
-            if not param:
-                continue
-            sign = "-" if param.startswith("-") else ""
-            name = param.lstrip("-")
-            if name == "reference":
-                ordering.append(f"{sign}number")
-            elif name == "level":
-                qs = qs.annotate(
-                    level_rank=Case(
-                        *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
-                        default=Value(0),
-                        output_field=IntegerField(),
-                    )
-                )
-                ordering += [f"{sign}level_rank", f"{sign}score"]
-            elif name == "status":
-                qs = qs.annotate(
-                    status_rank=Case(
-                        *(When(status=s, then=Value(i)) for i, s in enumerate(_STATUS_ORDER)),
-                        default=Value(len(_STATUS_ORDER)),
-                        output_field=IntegerField(),
-                    )
-                )
-                ordering.append(f"{sign}status_rank")
-            elif name == "owner":
-                ordering += [f"{sign}owner__first_name", f"{sign}owner__last_name", f"{sign}owner__username"]
-            elif name == "residual_score":
-                # Risks not yet rated after treatment sort last either way.
-                expression = F("residual_score")
-                ordering.append(expression.desc(nulls_last=True) if sign else expression.asc(nulls_last=True))
-            else:
-                ordering.append(f"{sign}{name}")
-        return qs.order_by(*ordering, "number")
-
-
-class RiskFilter(django_filters.FilterSet):
+class RiskFilter(RegisterFilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         label="Search",
@@ -107,9 +71,8 @@ class RiskFilter(django_filters.FilterSet):
     )
     treatment = django_filters.MultipleChoiceFilter(choices=Treatment.choices, label="Treatment decision")
     ai_harm_area = django_filters.MultipleChoiceFilter(choices=HarmArea.choices, label="AI harm area")
-    owner = django_filters.CharFilter(
-        method="filter_owner", label="Owner", help_text="The owner's user id, username or email."
-    )
+    owner = OwnerFilter()
+    mine = MineFilter(help_text="true: only the risks you own; false: those you do not.")
     asset = django_filters.CharFilter(
         method="filter_asset", label="Asset", help_text="Risks affecting this asset (id or identifier)."
     )
@@ -147,10 +110,23 @@ class RiskFilter(django_filters.FilterSet):
         label="Residual cell",
         help_text="`likelihood-impact`: risks rated there after treatment (or before, if not re-rated).",
     )
-    ordering = RiskOrderingFilter(
+    updated = DateRangeFilter(
+        field_name="updated_at",
+        datetime=True,
+        label="Last changed",
+        help_text="`updated_after` / `updated_before` (YYYY-MM-DD, both days included).",
+    )
+    ordering = RankedOrderingFilter(
         fields=tuple(ORDERING_FIELDS),
         field_labels=ORDERING_FIELDS,
         help_text="A field to sort by, `-` first for descending, e.g. `-level`.",
+        # Levels and statuses by rank; a level's ties by score; risks not yet rated after
+        # treatment last either way; always ending on the reference.
+        ranks={"level": _LEVELS_LOWEST_FIRST, "status": RiskStatus.values},
+        then={"level": ("score",)},
+        sources={"reference": "number"},
+        nulls_last=("residual_score",),
+        tiebreak=("number",),
     )
 
     class Meta:
@@ -187,14 +163,6 @@ class RiskFilter(django_filters.FilterSet):
             return queryset.filter(~Q(status=RiskStatus.CLOSED) | Q(status__in=sorted(wanted)))
         return queryset.filter(status__in=value)
 
-    def filter_owner(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        if value.isdigit():
-            return queryset.filter(owner_id=int(value))
-        return queryset.filter(Q(owner__username__iexact=value) | Q(owner__email__iexact=value))
-
     def filter_asset(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -221,10 +189,9 @@ class RiskFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_above_appetite(self, queryset, name, value):
-        organization = getattr(self.request, "organization", None)
-        if value is None or organization is None:
+        if value is None or self.organization is None:
             return queryset
-        above = levels_above(methodology_for(organization))
+        above = levels_above(methodology_for(self.organization))
         return queryset.filter(level__in=above) if value else queryset.exclude(level__in=above)
 
     def filter_inherent_cell(self, queryset, name, value):

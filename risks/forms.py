@@ -2,12 +2,15 @@
 the rules live in the models and services, whose errors are put back on the fields."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assets.lookups import asset_picker_label
-from core.roles import Capability
-from core.tabular import MAX_UPLOAD_BYTES
+from core.registers.forms import (
+    MemberChoiceField,
+    MemberMultipleChoiceField,
+    ServiceErrorsMixin,
+    owner_field_limit,
+)
 from core.widgets import RecordPicker
 
 from .models import (
@@ -22,23 +25,8 @@ from .models import (
     TreatmentAction,
 )
 from .selectors import control_label
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self, exc: ValidationError) -> None:
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        for name, messages in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, messages)
-
-    def _post_clean(self):
-        # The services validate once, for every entry point; the form only parses.
-        pass
-
-
-def _member_label(user) -> str:
-    return f"{user.display_name} ({user.username})"
+from .services.methodology import METHODOLOGY_FIELDS
+from .services.register import ACCEPTED_STAYS_UNTIL_WITHDRAWN, RISK_FIELDS
 
 
 def _control_picker_label(control) -> str:
@@ -78,27 +66,8 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = Risk
-        fields = [
-            "title",
-            "description",
-            "category",
-            "owner",
-            "threat",
-            "vulnerability",
-            "affects_confidentiality",
-            "affects_integrity",
-            "affects_availability",
-            "ai_harm_area",
-            "inherent_likelihood",
-            "inherent_impact",
-            "treatment",
-            "treatment_plan",
-            "residual_likelihood",
-            "residual_impact",
-            "residual_rationale",
-            "status",
-            "next_review_date",
-        ]
+        fields = list(RISK_FIELDS)
+        field_classes = {"owner": MemberChoiceField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "treatment_plan": forms.Textarea(attrs={"rows": 3}),
@@ -141,24 +110,17 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
         statuses = list(EDITABLE_STATUSES)
         if self.instance.pk and self.instance.is_accepted:
             statuses = [RiskStatus.ACCEPTED, RiskStatus.CLOSED]
-            self.fields[
-                "status"
-            ].help_text = "Accepted: withdraw the acceptance on the risk's page to reopen it."
+            self.fields["status"].help_text = ACCEPTED_STAYS_UNTIL_WITHDRAWN
         self.fields["status"].choices = [(s.value, s.label) for s in statuses]
 
-        owner = self.fields["owner"]
-        owner.queryset = members
-        owner.label_from_instance = _member_label
-        if membership.can(Capability.EDIT_ANY):
-            if not self.instance.pk:
-                owner.initial = membership.user_id
-        elif self.instance.pk:
-            owner.queryset = members.filter(pk=self.instance.owner_id)
-            owner.help_text = "An officer or administrator can hand this risk to someone else."
-        else:
-            owner.queryset = members.filter(pk=membership.user_id)
-            owner.initial = membership.user_id
-            owner.help_text = "As a contributor you record risks you own."
+        owner_field_limit(
+            self.fields["owner"],
+            members=members,
+            membership=membership,
+            owner_id=self.instance.owner_id if self.instance.pk else None,
+            noun="risk",
+            verb="record",
+        )
 
         self.fields["assets"].queryset = assets
         self.fields["assets"].label_from_instance = asset_picker_label
@@ -231,6 +193,7 @@ class TreatmentActionForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = TreatmentAction
         fields = ["description", "owner", "due_date", "status", "completion_note"]
+        field_classes = {"owner": MemberChoiceField}
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.TextInput(attrs={"placeholder": "e.g. Patch the hypervisors to 8.0 U3"}),
@@ -239,7 +202,6 @@ class TreatmentActionForm(ServiceErrorsMixin, forms.ModelForm):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
-        self.fields["owner"].label_from_instance = _member_label
         self.fields["status"].choices = ActionStatus.choices
         if not self.instance.pk:
             del self.fields["status"]
@@ -267,15 +229,7 @@ class MethodologyForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = RiskMethodology
-        fields = [
-            "likelihood_labels",
-            "impact_labels",
-            "medium_from",
-            "high_from",
-            "critical_from",
-            "risk_appetite",
-            "review_interval_days",
-        ]
+        fields = list(METHODOLOGY_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -293,15 +247,6 @@ class MethodologyForm(ServiceErrorsMixin, forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class RiskImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV or XLSX file",
-        help_text=f"Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and 5,000 rows; "
-        "the first row holds the column names.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
-
-
 # --- Impact assessments ---------------------------------------------------------------
 
 
@@ -311,6 +256,7 @@ class ImpactAssessmentForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = ImpactAssessment
         fields = ["owner", "scope", "summary"]
+        field_classes = {"owner": MemberChoiceField}
         widgets = {
             "scope": forms.Textarea(attrs={"rows": 4}),
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -325,13 +271,14 @@ class ImpactAssessmentForm(ServiceErrorsMixin, forms.ModelForm):
             self.fields["ai_system"].queryset = ai_systems
             self.fields["ai_system"].label_from_instance = lambda a: f"{a.identifier} — {a.name}"
             self.order_fields(["ai_system", "owner", "scope", "summary"])
-        owner = self.fields["owner"]
-        owner.queryset = members
-        owner.label_from_instance = _member_label
-        if not membership.can(Capability.EDIT_ANY):
-            owner.queryset = members.filter(pk=self.instance.owner_id or membership.user_id)
-        if not self.instance.pk:
-            owner.initial = membership.user_id
+        owner_field_limit(
+            self.fields["owner"],
+            members=members,
+            membership=membership,
+            owner_id=self.instance.owner_id if self.instance.pk else None,
+            noun="assessment",
+            verb="lead",
+        )
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -359,7 +306,7 @@ class ImpactItemForm(ServiceErrorsMixin, forms.ModelForm):
 
 
 class ReviewersForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = MemberMultipleChoiceField(
         queryset=None,
         required=False,
         label="Reviewers",
@@ -370,7 +317,6 @@ class ReviewersForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reviewers"].queryset = members
-        self.fields["reviewers"].label_from_instance = _member_label
 
 
 class ReviewRecordForm(forms.Form):

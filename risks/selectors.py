@@ -92,6 +92,15 @@ def risk_get(*, organization: Organization, risk_id: int, with_links: bool = Fal
     return get_object_or_404(queryset, pk=risk_id)
 
 
+def action_get(*, organization: Organization, risk: Risk, action_id: int) -> TreatmentAction:
+    """One action of the risk's treatment plan, or 404 (also for another risk's or organization's)."""
+    return get_object_or_404(
+        TreatmentAction.objects.for_organization(organization).select_related("risk", "owner"),
+        pk=action_id,
+        risk=risk,
+    )
+
+
 def risk_actions(risk: Risk) -> list[TreatmentAction]:
     return list(risk.actions.select_related("owner").order_by("status", "due_date", "id"))
 
@@ -535,7 +544,9 @@ def assessment_versions(assessment: ImpactAssessment) -> list[ImpactAssessment]:
 
 def latest_version_number(assessment: ImpactAssessment) -> int:
     return (
-        ImpactAssessment.objects.filter(ai_system_id=assessment.ai_system_id).aggregate(v=Max("version"))["v"]
+        ImpactAssessment.objects.for_organization(assessment.organization)
+        .filter(ai_system_id=assessment.ai_system_id)
+        .aggregate(v=Max("version"))["v"]
         or assessment.version
     )
 

@@ -2,11 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.models import Asset, AssetKind
-from assets.serializers import AssetBriefSerializer, MemberField
+from assets.serializers import AssetBriefSerializer
+from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
 from . import selectors
 from .models import (
-    LEVEL_RANK,
     ImpactAssessment,
     ImpactItem,
     ImpactReviewer,
@@ -15,6 +15,7 @@ from .models import (
     RiskStatus,
     TreatmentAction,
 )
+from .services.register import ABOVE_APPETITE_JUSTIFICATION_MIN
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -52,7 +53,7 @@ class AcceptanceSerializer(serializers.Serializer):
 
 
 class TreatmentActionSerializer(serializers.ModelSerializer):
-    risk = serializers.PrimaryKeyRelatedField(queryset=Risk.objects.none(), help_text="Id of the risk.")
+    risk = OrganizationRecordField(model=Risk, write_once=True, help_text="Id of the risk.")
     owner = MemberField(help_text="Username or email of the member who carries it out.")
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -75,29 +76,18 @@ class TreatmentActionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "completed_on", "created_at", "updated_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if "risk" not in fields:
-            return fields
-        organization = self.context.get("organization")
-        if organization is not None:
-            fields["risk"].queryset = Risk.objects.for_organization(organization)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["risk"].read_only = True
-        return fields
-
 
 class ActionBriefSerializer(TreatmentActionSerializer):
     class Meta(TreatmentActionSerializer.Meta):
         fields = [f for f in TreatmentActionSerializer.Meta.fields if f != "risk"]
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(OwnerDefaultMixin, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True, help_text="R-001, R-002… per organization.")
     owner = MemberField(required=False, help_text="Username or email of the risk owner; you when left out.")
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
-    assets = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Asset.objects.none(), help_text="Ids of the affected assets."
+    assets = OrganizationRecordField(
+        model=Asset, many=True, required=False, help_text="Ids of the affected assets."
     )
     affected_assets = serializers.SerializerMethodField(help_text="The affected assets, briefly.")
     controls = ControlsField(
@@ -173,13 +163,6 @@ class RiskSerializer(serializers.ModelSerializer):
         validators = []
         extra_kwargs = {"next_review_date": {"required": False, "allow_null": True}}
 
-    def get_fields(self):
-        fields = super().get_fields()
-        organization = self.context.get("organization")
-        if organization is not None:
-            fields["assets"].child_relation.queryset = Asset.objects.for_organization(organization)
-        return fields
-
     @extend_schema_field(AssetBriefSerializer(many=True))
     def get_affected_assets(self, risk):
         return [AssetBriefSerializer(link.asset).data for link in risk.asset_links.all()]
@@ -188,21 +171,19 @@ class RiskSerializer(serializers.ModelSerializer):
         methodology = self.context.get("methodology")
         if methodology is None:
             methodology = self.context["methodology"] = selectors.methodology_for(risk.organization)
-        return LEVEL_RANK.get(risk.level, 0) > LEVEL_RANK[methodology.risk_appetite]
+        return methodology.is_above_appetite(risk.level)
 
     @extend_schema_field(AcceptanceSerializer(allow_null=True))
     def get_acceptance(self, risk):
         return AcceptanceSerializer(risk).data if risk.is_accepted else None
 
-    def validate(self, attrs):
-        if self.instance is None and "owner" not in attrs:
-            attrs["owner"] = self.context["request"].user
-        return attrs
-
 
 class AcceptRequestSerializer(serializers.Serializer):
     justification = serializers.CharField(
-        help_text="Why the risk is retained; at least 40 characters when it is above the risk appetite."
+        help_text=(
+            f"Why the risk is retained; at least {ABOVE_APPETITE_JUSTIFICATION_MIN} characters "
+            "when it is above the risk appetite."
+        )
     )
 
 
@@ -261,8 +242,8 @@ class RiskBriefSerializer(serializers.ModelSerializer):
 
 
 class ImpactItemSerializer(serializers.ModelSerializer):
-    assessment = serializers.PrimaryKeyRelatedField(
-        queryset=ImpactAssessment.objects.none(), help_text="Id of the assessment (a draft)."
+    assessment = OrganizationRecordField(
+        model=ImpactAssessment, write_once=True, help_text="Id of the assessment (a draft)."
     )
     risk = RiskBriefSerializer(
         read_only=True, allow_null=True, help_text="The register risk it raised, if any."
@@ -286,17 +267,6 @@ class ImpactItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        if "assessment" not in fields:
-            return fields
-        organization = self.context.get("organization")
-        if organization is not None:
-            fields["assessment"].queryset = ImpactAssessment.objects.for_organization(organization)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["assessment"].read_only = True
-        return fields
-
 
 class ImpactItemBriefSerializer(ImpactItemSerializer):
     class Meta(ImpactItemSerializer.Meta):
@@ -312,9 +282,12 @@ class ReviewerSerializer(serializers.ModelSerializer):
         fields = ["username", "name", "reviewed_at", "comment"]
 
 
-class ImpactAssessmentSerializer(serializers.ModelSerializer):
-    ai_system = serializers.PrimaryKeyRelatedField(
-        queryset=Asset.objects.none(), help_text="Id of the AI system (an asset of kind ai_system)."
+class ImpactAssessmentSerializer(OwnerDefaultMixin, serializers.ModelSerializer):
+    ai_system = OrganizationRecordField(
+        model=Asset,
+        narrow=lambda assets: assets.filter(kind=AssetKind.AI_SYSTEM),
+        write_once=True,
+        help_text="Id of the AI system (an asset of kind ai_system).",
     )
     ai_system_detail = AssetBriefSerializer(source="ai_system", read_only=True)
     owner = MemberField(required=False, help_text="Username or email of the lead; you when left out.")
@@ -353,22 +326,6 @@ class ImpactAssessmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         validators = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        organization = self.context.get("organization")
-        if organization is not None:
-            fields["ai_system"].queryset = Asset.objects.for_organization(organization).filter(
-                kind=AssetKind.AI_SYSTEM
-            )
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            fields["ai_system"].read_only = True
-        return fields
-
-    def validate(self, attrs):
-        if self.instance is None and "owner" not in attrs:
-            attrs["owner"] = self.context["request"].user
-        return attrs
 
 
 class SignOffRequestSerializer(serializers.Serializer):

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from assets.selectors import members_by_handle
-from core.tabular import Column, Row, RowErrors
+from core.registers.imports import ImportRow, TableImport
+from core.registers.members import members_by_handle
+from core.tabular import Column, Row, choice_lookup
 from organizations.models import Organization
 
 from . import selectors
 from .models import Category, HarmArea, Risk, RiskMethodology, RiskStatus, Treatment
-from .services.bulk import RiskBulkError, RiskBulkPlan, RiskDraft, risk_bulk_create, risk_bulk_validate
+from .services.bulk import RiskDraft, risk_bulk_create, risk_bulk_validate
 
 _CHOICES = {"category": Category, "ai_harm_area": HarmArea, "treatment": Treatment, "status": RiskStatus}
 _BOOLEANS = ("affects_confidentiality", "affects_integrity", "affects_availability")
@@ -99,7 +100,6 @@ RISK_COLUMNS: list[Column] = [
     _column("accepted_by", "Export only.", label="accepted by"),
     _column("accepted_at", "Export only.", label="accepted at"),
 ]
-COLUMN_HEADERS = {c.key: c.header for c in RISK_COLUMNS}
 
 
 # --- Export ----------------------------------------------------------------------
@@ -141,15 +141,7 @@ def risk_export_rows(queryset: QuerySet[Risk]) -> Iterator[list]:
 # --- Import ----------------------------------------------------------------------
 
 
-def _choice_lookup(choices) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices.choices:
-        for text in (str(value), str(label), str(label).split(" — ")[0], str(label).split(" (")[0]):
-            lookup.setdefault(text.strip().lower(), value)
-    return lookup
-
-
-_LOOKUPS = {key: _choice_lookup(choices) for key, choices in _CHOICES.items()}
+_LOOKUPS = {key: choice_lookup(choices) for key, choices in _CHOICES.items()}
 
 
 def _split(text: str) -> list[str]:
@@ -282,94 +274,33 @@ def _draft_from_row(row: Row, ctx: _Context) -> tuple[RiskDraft, dict[str, list[
     return draft, {k: v for k, v in problems.items() if v}
 
 
-@dataclass
-class ImportRow:
-    line: int
-    risk: Risk
-    draft: RiskDraft
-    errors: list
+class RiskTableImport(TableImport):
+    """The register's import: cells to ``RiskDraft``s, checked and created by the bulk services."""
+
+    columns = RISK_COLUMNS
+
+    def context(self, organization, rows):
+        return _context(organization, rows)
+
+    def draft_from_row(self, row, context):
+        return _draft_from_row(row, context)
+
+    def validate(self, *, organization, actor, drafts, errors, item_names):
+        # A reference used twice is named by its row in the file ("row 1"), not by the line.
+        return risk_bulk_validate(organization=organization, actor=actor, drafts=drafts, errors=errors)
+
+    def create(self, *, organization, actor, drafts, reason):
+        return risk_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason)
+
+    def tallies(self, rows: list[ImportRow]) -> list[tuple[str, int]]:
+        return [
+            ("AI risks", sum(1 for r in rows if r.record.category in (Category.AI, Category.BOTH))),
+            ("Control links", sum(len(r.draft.controls) for r in rows)),
+        ]
 
 
-@dataclass
-class RiskImportPreview:
-    """What importing a file would do: every row, and every problem with its line and column."""
-
-    rows: list[ImportRow]
-    errors: RowErrors
-    plan: RiskBulkPlan
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def valid_count(self) -> int:
-        return sum(1 for r in self.rows if not r.errors)
-
-    @property
-    def invalid_count(self) -> int:
-        return len(self.rows) - self.valid_count
-
-    @property
-    def ai_count(self) -> int:
-        return sum(1 for r in self.rows if r.risk.category in (Category.AI, Category.BOTH))
-
-    @property
-    def control_count(self) -> int:
-        return sum(len(r.draft.controls) for r in self.rows)
-
-
-def _row_errors(rows: list[Row], plan_errors: dict[int, dict[str, list[str]]]) -> RowErrors:
-    errors = RowErrors()
-    for index, fields in plan_errors.items():
-        line = rows[index].line
-        for name, messages in fields.items():
-            column = COLUMN_HEADERS.get(name, "row")
-            for message in messages:
-                errors.add(line, column, message)
-    return errors
-
-
-def _drafts(organization: Organization, rows: list[Row]):
-    ctx = _context(organization, rows)
-    drafts, cell_errors = [], {}
-    for index, row in enumerate(rows):
-        draft, problems = _draft_from_row(row, ctx)
-        drafts.append(draft)
-        if problems:
-            cell_errors[index] = problems
-    return drafts, cell_errors
-
-
-def risk_import_preview(*, organization: Organization, actor, rows: list[Row]) -> RiskImportPreview:
-    """Check every row of an uploaded file as one batch; writes nothing."""
-    drafts, cell_errors = _drafts(organization, rows)
-    plan = risk_bulk_validate(organization=organization, actor=actor, drafts=drafts, errors=cell_errors)
-    errors = _row_errors(rows, plan.errors)
-    preview_rows = [
-        ImportRow(line=row.line, risk=risk, draft=draft, errors=errors.for_line(row.line))
-        for row, risk, draft in zip(rows, plan.risks, drafts, strict=True)
-    ]
-    return RiskImportPreview(rows=preview_rows, errors=errors, plan=plan)
-
-
-class RiskImportError(Exception):
-    def __init__(self, errors: RowErrors):
-        self.errors = errors
-        super().__init__(f"{len(errors)} problems; nothing was imported.")
-
-
-def risk_import(*, organization: Organization, actor, rows: list[Row], filename: str = "") -> list[Risk]:
-    """Create a risk per row, with its links, or nothing at all.
-
-    Raises ``RiskImportError`` listing every problem (line, column, message).
-    """
-    drafts, cell_errors = _drafts(organization, rows)
-    if cell_errors:
-        plan = risk_bulk_validate(organization=organization, actor=actor, drafts=drafts, errors=cell_errors)
-        raise RiskImportError(_row_errors(rows, plan.errors))
-    reason = f"Imported from {filename}" if filename else "Imported from a file"
-    try:
-        return risk_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason[:100])
-    except RiskBulkError as exc:
-        raise RiskImportError(_row_errors(rows, exc.plan.errors)) from None
+RISK_IMPORT = RiskTableImport()
+#: Check every row of an uploaded file as one batch; writes nothing.
+risk_import_preview = RISK_IMPORT.preview
+#: Create a risk per row, with its links, or nothing (``ImportRefused`` lists every problem).
+risk_import = RISK_IMPORT.write

@@ -92,3 +92,9 @@ def page_window(paginator, current: int) -> list[int | None]:
             pages.append(None)
         pages.append(number)
     return pages
+
+
+@register.filter
+def values_of(params, key: str) -> list[str]:
+    """Every value of ``key`` in a query string (``QueryDict.getlist``), for selects that may repeat it."""
+    return params.getlist(key) if hasattr(params, "getlist") else []

@@ -24,6 +24,7 @@ from .methodology import (
     default_likelihood_labels,
 )
 from .register import (
+    ACCEPTANCE_FIELDS,
     REFERENCE_PREFIX,
     Risk,
     RiskAsset,
@@ -56,6 +57,7 @@ from .vocabulary import (
 )
 
 __all__ = [
+    "ACCEPTANCE_FIELDS",
     "AI_CATEGORIES",
     "DEFAULT_IMPACT_LABELS",
     "DEFAULT_LIKELIHOOD_LABELS",

@@ -36,6 +36,17 @@ class RiskQuerySet(OrganizationQuerySet):
         return self.filter(next_review_date__lt=today).exclude(status=RiskStatus.CLOSED)
 
 
+#: The fields an acceptance sets and ``Risk.clear_acceptance`` clears.
+ACCEPTANCE_FIELDS = (
+    "accepted_by",
+    "accepted_at",
+    "acceptance_justification",
+    "accepted_score",
+    "accepted_level",
+    "accepted_above_appetite",
+)
+
+
 class Risk(OrganizationOwned):
     """One risk of the register: to information (threat, vulnerability,
     confidentiality/integrity/availability), from or to an AI system (harm

@@ -1,33 +1,31 @@
 """Many risks at once (imports): validate a batch as a whole, then write all of
 it or nothing, with a history row per risk and per link naming the actor."""
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from django.db import transaction
 
 from assets.models import Asset
 from controls.models import Control
-from core.roles import Capability
+from core.registers.bulk import BulkError, BulkPlan, ItemErrors, bulk_insert, bulk_size_check
+from core.registers.members import member_ids
 from organizations.models import Organization
 
 from .. import selectors
 from ..models import Risk, RiskAsset, RiskControl, RiskStatus, risk_reference
-from ._access import acting_membership, ensure_can_create, member_ids, merge_errors
+from ._access import acting_membership, ensure_can_create
 from .register import (
-    ABOVE_APPETITE_JUSTIFICATION_MIN,
+    acceptance_errors,
+    acceptance_record,
     apply_values,
     next_number,
     review_date_default,
     risk_errors,
 )
 
-BULK_MAX_ITEMS = 5000
+_ACCEPTANCE_FIELDS = {"justification": "acceptance_justification"}
 
 
 @dataclass
@@ -44,47 +42,28 @@ class RiskDraft:
     acceptance_justification: str = ""
 
 
-@dataclass
-class RiskBulkPlan:
-    risks: list[Risk]
-    drafts: list[RiskDraft]
-    errors: dict[int, dict[str, list[str]]]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-
-class RiskBulkError(ValidationError):
-    def __init__(self, plan: RiskBulkPlan):
-        self.plan = plan
-        super().__init__(f"{len(plan.errors)} of {len(plan.risks)} risks are invalid; nothing was created.")
-
-
 def risk_bulk_validate(
     *,
     organization: Organization,
     actor,
     drafts: Sequence[RiskDraft],
     errors: Mapping[int, Mapping[str, list[str]]] = (),
-) -> RiskBulkPlan:
+) -> BulkPlan:
     """Check ``drafts`` as one batch without writing anything.
 
     Every risk is checked as ``risk_create`` would check it, plus what only a
     batch can get wrong: a reference used twice or already taken. A risk
     imported as accepted is accepted by ``actor``, who must be allowed to
-    approve, under the same justification rule as on the risk's page.
+    approve, under the acceptance rule of the risk's page (``acceptance_errors``).
     ``errors`` are problems the caller found in cells, merged in per index.
+    The plan's ``records`` are the risks.
     """
     membership = acting_membership(organization, actor)
     ensure_can_create(membership)
-    if len(drafts) > BULK_MAX_ITEMS:
-        raise ValidationError(f"At most {BULK_MAX_ITEMS} risks at once; split the file.")
+    bulk_size_check(drafts, noun="risks")
     methodology = selectors.methodology_for(organization)
     members = member_ids(organization)
-    found: dict[int, dict[str, list[str]]] = defaultdict(dict)
-    for index, fields in dict(errors).items():
-        found[index] = merge_errors(found[index], dict(fields))
+    found = ItemErrors(errors)
 
     risks = []
     for index, draft in enumerate(drafts):
@@ -97,13 +76,22 @@ def risk_bulk_validate(
             risk.next_review_date = review_date_default(methodology)
         problems = risk_errors(risk, methodology=methodology, membership=membership, members=members)
         if accepted and not problems:
-            problems = _acceptance_problems(
-                risk, draft, membership=membership, methodology=methodology, actor=actor
+            refused = acceptance_errors(
+                risk,
+                membership=membership,
+                methodology=methodology,
+                justification=draft.acceptance_justification,
             )
-        for name, messages in problems.items():
-            # What the caller found in a cell says it more precisely than the model would.
-            if not found[index].get(name):
-                found[index][name] = messages
+            if refused:
+                # The file's column for the justification is ``acceptance_justification``.
+                problems = {
+                    _ACCEPTANCE_FIELDS.get(name, name): messages for name, messages in refused.items()
+                }
+            else:
+                acceptance_record(
+                    risk, actor=actor, methodology=methodology, justification=draft.acceptance_justification
+                )
+        found.add_unreported(index, problems)
         risks.append(risk)
 
     taken = set(
@@ -117,11 +105,9 @@ def risk_bulk_validate(
             continue
         label = risk_reference(draft.number)
         if draft.number in first:
-            found[index].setdefault("reference", []).append(
-                f"{label} is used by row {first[draft.number] + 1} already."
-            )
+            found.add(index, "reference", f"{label} is used by row {first[draft.number] + 1} already.")
         elif draft.number in taken:
-            found[index].setdefault("reference", []).append(f"{label} already exists in this organization.")
+            found.add(index, "reference", f"{label} already exists in this organization.")
         else:
             first[draft.number] = index
     number = max([next_number(organization) - 1, *(d.number or 0 for d in drafts)])
@@ -131,53 +117,18 @@ def risk_bulk_validate(
         else:
             number += 1
             risk.number = number
-    return RiskBulkPlan(
-        risks=risks, drafts=list(drafts), errors={i: f for i, f in sorted(found.items()) if f}
-    )
-
-
-def _acceptance_problems(
-    risk: Risk, draft: RiskDraft, *, membership, methodology, actor
-) -> dict[str, list[str]]:
-    if not membership.can(Capability.APPROVE):
-        return {"status": ["Only members who may approve import risks as accepted."]}
-    justification = draft.acceptance_justification.strip()
-    above = methodology.is_above_appetite(risk.level)
-    if above and len(justification) < ABOVE_APPETITE_JUSTIFICATION_MIN:
-        return {
-            "acceptance_justification": [
-                f"The risk is {risk.get_level_display().lower()}, above the risk appetite: explain in at "
-                f"least {ABOVE_APPETITE_JUSTIFICATION_MIN} characters why it is accepted."
-            ]
-        }
-    if not justification:
-        return {"acceptance_justification": ["An accepted risk needs a note on why it is accepted."]}
-    risk.status = RiskStatus.ACCEPTED
-    risk.accepted_by = actor
-    risk.accepted_at = timezone.now()
-    risk.acceptance_justification = justification
-    risk.accepted_score = risk.score
-    risk.accepted_level = risk.level
-    risk.accepted_above_appetite = above
-    return {}
+    return BulkPlan(records=risks, drafts=list(drafts), errors=found.as_dict())
 
 
 def risk_bulk_create(
     *, organization: Organization, actor, drafts: Sequence[RiskDraft], reason: str = "Risks imported"
 ) -> list[Risk]:
-    """Create every draft with its links, or nothing. Raises ``RiskBulkError`` with the per-item errors."""
+    """Create every draft with its links, or nothing. Raises ``BulkError`` with the per-item errors."""
     with transaction.atomic():
         plan = risk_bulk_validate(organization=organization, actor=actor, drafts=drafts)
         if not plan.is_valid:
-            raise RiskBulkError(plan)
-        try:
-            risks = bulk_create_with_history(
-                plan.risks, Risk, batch_size=500, default_user=actor, default_change_reason=reason
-            )
-        except IntegrityError:
-            raise ValidationError(
-                "Another change took some of these references meanwhile; nothing was created. Try again."
-            ) from None
+            raise BulkError(plan, noun="risks")
+        risks = bulk_insert(plan.records, Risk, actor=actor, reason=reason, taken="references")
         asset_links, control_links = [], []
         for risk, draft in zip(risks, plan.drafts, strict=True):
             for asset in dict.fromkeys(draft.assets):
@@ -185,8 +136,5 @@ def risk_bulk_create(
             for control in dict.fromkeys(draft.controls):
                 control_links.append(RiskControl(organization=organization, risk=risk, control=control))
         for model, links in ((RiskAsset, asset_links), (RiskControl, control_links)):
-            if links:
-                bulk_create_with_history(
-                    links, model, batch_size=500, default_user=actor, default_change_reason=reason
-                )
+            bulk_insert(links, model, actor=actor, reason=reason)
     return risks

@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assets.models import Asset, AssetKind
+from core.registers.members import member_ids
+from core.registers.values import merge_errors, validation_errors, values_apply
 from core.roles import Capability
 from core.services import record_delete, record_save
 from organizations.models import Membership, Organization
@@ -27,14 +29,7 @@ from ..models import (
     RiskStatus,
     scale_map,
 )
-from ._access import (
-    acting_membership,
-    ensure_can,
-    ensure_can_create,
-    member_ids,
-    merge_errors,
-    validation_errors,
-)
+from ._access import acting_membership, ensure_can, ensure_can_create
 from .register import risk_create
 
 ASSESSMENT_WRITABLE_FIELDS = frozenset({"owner", "scope", "summary"})
@@ -55,15 +50,7 @@ def _ensure_draft(assessment: ImpactAssessment) -> None:
 
 
 def _set(obj, values: Mapping[str, Any], allowed: frozenset) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise TypeError(f"Not writable here: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        if isinstance(value, str):
-            value = value.strip()
-        if value is None and name in {"scope", "summary", "affected_detail", "description", "mitigation"}:
-            value = ""
-        setattr(obj, name, value)
+    values_apply(obj, values, writable=allowed, noun=obj._meta.verbose_name)
 
 
 def _assessment_errors(assessment: ImpactAssessment, membership: Membership) -> dict[str, list[str]]:

@@ -10,38 +10,27 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from core.registers.values import validation_errors, values_apply
 from core.roles import Capability
 from core.services import record_save
 
-from ..models import PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
-from ._access import acting_membership, ensure_can, validation_errors
+from ..models import ACCEPTANCE_FIELDS, PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
+from ._access import acting_membership, ensure_can
 from .register import acceptance_outlived, status_after_acceptance_cleared
 
-METHODOLOGY_WRITABLE_FIELDS = frozenset(
-    {
-        "likelihood_labels",
-        "impact_labels",
-        "medium_from",
-        "high_from",
-        "critical_from",
-        "risk_appetite",
-        "review_interval_days",
-    }
+#: Fields an administrator sets on the methodology, in the order its form shows them.
+METHODOLOGY_FIELDS = (
+    "likelihood_labels",
+    "impact_labels",
+    "medium_from",
+    "high_from",
+    "critical_from",
+    "risk_appetite",
+    "review_interval_days",
 )
+METHODOLOGY_WRITABLE_FIELDS = frozenset(METHODOLOGY_FIELDS)
 REVIEW_INTERVAL_RANGE = (7, 1095)
-RESCORED_FIELDS = [
-    "inherent_level",
-    "residual_level",
-    "level",
-    "status",
-    "accepted_by",
-    "accepted_at",
-    "acceptance_justification",
-    "accepted_score",
-    "accepted_level",
-    "accepted_above_appetite",
-    "updated_at",
-]
+RESCORED_FIELDS = ["inherent_level", "residual_level", "level", "status", *ACCEPTANCE_FIELDS, "updated_at"]
 
 
 @dataclass
@@ -72,11 +61,7 @@ def methodology_update(
         Capability.MANAGE_METHODOLOGY,
         "Only administrators change the risk methodology.",
     )
-    unknown = set(values) - METHODOLOGY_WRITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Not methodology fields: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        setattr(methodology, name, value)
+    values_apply(methodology, values, writable=METHODOLOGY_WRITABLE_FIELDS, noun="methodology", strip=False)
     errors: dict[str, list[str]] = {}
     try:
         methodology.full_clean(exclude={"organization"}, validate_constraints=False)

@@ -15,12 +15,15 @@ from django.utils import timezone
 from assets.models import Asset
 from controls.models import Control, Framework
 from controls.selectors import ISO27001, ISO42001
+from core.registers.members import member_ids
+from core.registers.values import merge_errors, validation_errors, values_apply
 from core.roles import Capability
 from core.services import record_delete, record_save
 from organizations.models import Membership, Organization
 
 from .. import selectors
 from ..models import (
+    ACCEPTANCE_FIELDS,
     LEVEL_RANK,
     PENDING_ACTION_STATUSES,
     Category,
@@ -30,59 +33,39 @@ from ..models import (
     RiskMethodology,
     RiskStatus,
 )
-from ._access import (
-    acting_membership,
-    ensure_can,
-    ensure_can_create,
-    ensure_can_edit,
-    member_ids,
-    merge_errors,
-    validation_errors,
-)
+from ._access import acting_membership, ensure_can, ensure_can_create, ensure_can_edit
 
-#: Fields a service may set on a risk; scores, levels and acceptance are derived or approved.
-RISK_WRITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "description",
-        "category",
-        "threat",
-        "vulnerability",
-        "affects_confidentiality",
-        "affects_integrity",
-        "affects_availability",
-        "ai_harm_area",
-        "owner",
-        "inherent_likelihood",
-        "inherent_impact",
-        "treatment",
-        "treatment_plan",
-        "residual_likelihood",
-        "residual_impact",
-        "residual_rationale",
-        "status",
-        "next_review_date",
-    }
+#: Fields a service may set on a risk, in the order the risk's form shows them; scores,
+#: levels and acceptance are derived or approved.
+RISK_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "owner",
+    "threat",
+    "vulnerability",
+    "affects_confidentiality",
+    "affects_integrity",
+    "affects_availability",
+    "ai_harm_area",
+    "inherent_likelihood",
+    "inherent_impact",
+    "treatment",
+    "treatment_plan",
+    "residual_likelihood",
+    "residual_impact",
+    "residual_rationale",
+    "status",
+    "next_review_date",
 )
-_TEXT_FIELDS = frozenset(
-    f.name for f in Risk._meta.concrete_fields if f.get_internal_type() in {"CharField", "TextField"}
-)
+RISK_WRITABLE_FIELDS = frozenset(RISK_FIELDS)
 #: How long an explicit justification for accepting a risk above the appetite must at least be.
 ABOVE_APPETITE_JUSTIFICATION_MIN = 40
 CATALOGUES = (ISO27001, ISO42001)
 
 
 def apply_values(risk: Risk, values: Mapping[str, Any]) -> list[str]:
-    unknown = set(values) - RISK_WRITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Not risk fields: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        if value is None and name in _TEXT_FIELDS:
-            value = ""
-        if isinstance(value, str):
-            value = value.strip()
-        setattr(risk, name, value)
-    return list(values)
+    return values_apply(risk, values, writable=RISK_WRITABLE_FIELDS, noun="risk")
 
 
 def review_date_default(methodology: RiskMethodology, start: datetime.date | None = None) -> datetime.date:
@@ -152,12 +135,17 @@ def risk_errors(
     return errors
 
 
+#: Why a status cannot be set by editing the risk (the form and the API say it too).
+ACCEPTED_ONLY_BY_ACCEPTING = "A risk becomes accepted when someone who may approve accepts it on its page."
+ACCEPTED_STAYS_UNTIL_WITHDRAWN = "The risk is accepted: withdraw the acceptance first, or close the risk."
+
+
 def _status_errors(risk: Risk, previous: Risk | None) -> dict[str, str]:
     was_accepted = previous is not None and previous.is_accepted
     if risk.status == RiskStatus.ACCEPTED and not was_accepted:
-        return {"status": "A risk becomes accepted when someone who may approve accepts it on its page."}
+        return {"status": ACCEPTED_ONLY_BY_ACCEPTING}
     if was_accepted and risk.status not in (RiskStatus.ACCEPTED, RiskStatus.CLOSED) and risk.is_accepted:
-        return {"status": "The risk is accepted: withdraw the acceptance first, or close the risk."}
+        return {"status": ACCEPTED_STAYS_UNTIL_WITHDRAWN}
     return {}
 
 
@@ -271,7 +259,7 @@ def risk_update(
     membership = acting_membership(organization, actor)
     ensure_can_edit(membership, risk)
     methodology = selectors.methodology_for(organization)
-    previous = Risk.objects.get(pk=risk.pk)
+    previous = selectors.risk_get(organization=organization, risk_id=risk.pk)
     apply_values(risk, values)
     if risk.next_review_date is None:
         risk.next_review_date = review_date_default(methodology)
@@ -349,54 +337,75 @@ def _links_sync(risk: Risk, *, actor, model, field: str, wanted: Iterable) -> No
 # --- Acceptance and review -----------------------------------------------------------
 
 
-def risk_accept(*, risk: Risk, actor, justification: str) -> Risk:
-    """Accept the risk at its current rating (27001 6.1.3 f, 42001 6.1.3).
+ACCEPT_NEEDS_APPROVAL = "Only members who may approve accept risks."
 
-    Only members who may approve accept. Within the risk appetite a short
-    note suffices; above it the justification must say, in at least
-    ``ABOVE_APPETITE_JUSTIFICATION_MIN`` characters, why the risk is retained.
-    The acceptance records who, when, why, and the score and level accepted.
+
+def acceptance_errors(
+    risk: Risk, *, membership: Membership, methodology: RiskMethodology, justification: str
+) -> dict[str, list[str]]:
+    """What stops ``membership``'s user from accepting ``risk`` at its current
+    rating with ``justification`` — the one acceptance rule, for the risk's
+    page, the API and imports (27001 6.1.3 f, 42001 6.1.3).
+
+    Only members who may approve accept, and never a closed risk. Within the
+    risk appetite a short note suffices; above it the justification must say,
+    in at least ``ABOVE_APPETITE_JUSTIFICATION_MIN`` characters, why the risk
+    is retained. The risk must be rated (``risk.rate``) first.
     """
-    membership = acting_membership(risk.organization, actor)
-    ensure_can(membership, Capability.APPROVE, "Only members who may approve accept risks.")
+    if not membership.can(Capability.APPROVE):
+        return {"status": [ACCEPT_NEEDS_APPROVAL]}
     if risk.status == RiskStatus.CLOSED:
-        raise ValidationError({"justification": "A closed risk is not accepted; reopen it first."})
-    methodology = selectors.methodology_for(risk.organization)
-    risk.rate(methodology)
+        return {"justification": ["A closed risk is not accepted; reopen it first."]}
     justification = (justification or "").strip()
-    above = methodology.is_above_appetite(risk.level)
-    appetite = methodology.get_risk_appetite_display().lower()
-    if above and len(justification) < ABOVE_APPETITE_JUSTIFICATION_MIN:
-        raise ValidationError(
-            {
-                "justification": (
-                    f"{risk.reference} is {risk.get_level_display().lower()}, above the risk appetite "
-                    f"({appetite}): explain in at least {ABOVE_APPETITE_JUSTIFICATION_MIN} characters why it "
-                    "is retained — who decided, compensating measures, until when."
-                )
-            }
-        )
+    if methodology.is_above_appetite(risk.level) and len(justification) < ABOVE_APPETITE_JUSTIFICATION_MIN:
+        appetite = methodology.get_risk_appetite_display().lower()
+        name = risk.reference if risk.number else "The risk"
+        return {
+            "justification": [
+                f"{name} is {risk.get_level_display().lower()}, above the risk appetite ({appetite}): "
+                f"explain in at least {ABOVE_APPETITE_JUSTIFICATION_MIN} characters why it is retained — "
+                "who decided, compensating measures, until when."
+            ]
+        }
     if not justification:
-        raise ValidationError({"justification": "Add a short note on why the risk is accepted."})
+        return {"justification": ["Add a short note on why the risk is accepted."]}
+    return {}
+
+
+def acceptance_record(risk: Risk, *, actor, methodology: RiskMethodology, justification: str) -> None:
+    """Put the acceptance on ``risk`` (not saved): who, when, why, and the score and level accepted."""
     risk.accepted_by = actor
     risk.accepted_at = timezone.now()
-    risk.acceptance_justification = justification
+    risk.acceptance_justification = justification.strip()
     risk.accepted_score = risk.score
     risk.accepted_level = risk.level
-    risk.accepted_above_appetite = above
+    risk.accepted_above_appetite = methodology.is_above_appetite(risk.level)
     risk.status = RiskStatus.ACCEPTED
-    reason = "Risk accepted above the risk appetite" if above else "Risk accepted"
+
+
+def risk_accept(*, risk: Risk, actor, justification: str) -> Risk:
+    """Accept the risk at its current rating, under the rule of ``acceptance_errors``.
+
+    Raises ``PermissionDenied`` for members who may not approve and
+    ``ValidationError`` (on ``justification``) when the rule refuses.
+    """
+    membership = acting_membership(risk.organization, actor)
+    ensure_can(membership, Capability.APPROVE, ACCEPT_NEEDS_APPROVAL)
+    methodology = selectors.methodology_for(risk.organization)
+    risk.rate(methodology)
+    errors = acceptance_errors(
+        risk, membership=membership, methodology=methodology, justification=justification
+    )
+    if errors:
+        raise ValidationError(errors)
+    acceptance_record(risk, actor=actor, methodology=methodology, justification=justification)
+    reason = "Risk accepted above the risk appetite" if risk.accepted_above_appetite else "Risk accepted"
     return record_save(
         risk,
         actor=actor,
         reason=reason,
         update_fields=[
-            "accepted_by",
-            "accepted_at",
-            "acceptance_justification",
-            "accepted_score",
-            "accepted_level",
-            "accepted_above_appetite",
+            *ACCEPTANCE_FIELDS,
             "status",
             "inherent_score",
             "inherent_level",
@@ -422,16 +431,7 @@ def risk_acceptance_withdraw(*, risk: Risk, actor, reason: str = "") -> Risk:
         risk,
         actor=actor,
         reason=note[:100],
-        update_fields=[
-            "accepted_by",
-            "accepted_at",
-            "acceptance_justification",
-            "accepted_score",
-            "accepted_level",
-            "accepted_above_appetite",
-            "status",
-            "updated_at",
-        ],
+        update_fields=[*ACCEPTANCE_FIELDS, "status", "updated_at"],
     )
 
 

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.registers.members import member_ids
+from core.registers.values import merge_errors, validation_errors, values_apply
 from core.services import record_delete, record_save
 from organizations.models import Membership
 
 from ..models import ActionStatus, Risk, RiskStatus, TreatmentAction
-from ._access import acting_membership, member_ids, merge_errors, validation_errors
+from ._access import acting_membership
 
 ACTION_WRITABLE_FIELDS = frozenset({"description", "owner", "due_date", "status", "completion_note"})
 
@@ -52,15 +54,9 @@ def _action_errors(action: TreatmentAction, organization) -> dict[str, list[str]
 
 
 def _apply(action: TreatmentAction, values: Mapping[str, Any]) -> None:
-    unknown = set(values) - ACTION_WRITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Not action fields: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        if isinstance(value, str):
-            value = value.strip()
-        if value is None and name in {"description", "completion_note", "status"}:
-            value = "" if name != "status" else ActionStatus.OPEN
-        setattr(action, name, value)
+    values_apply(
+        action, values, writable=ACTION_WRITABLE_FIELDS, noun="action", defaults={"status": ActionStatus.OPEN}
+    )
 
 
 def treatment_action_create(*, risk: Risk, actor, values: Mapping[str, Any]) -> TreatmentAction:

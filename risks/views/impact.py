@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from assets.selectors import asset_member_users
+from core.registers.members import member_users
 from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin
 
@@ -93,7 +93,7 @@ class AssessmentFormMixin:
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(members=asset_member_users(self.organization), membership=self.membership)
+        kwargs.update(members=member_users(self.organization), membership=self.membership)
         return kwargs
 
 

@@ -4,18 +4,18 @@ and "my overdue treatments". Each view resolves the organization through
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from assets.selectors import asset_member_users, asset_members
+from core.registers.lists import RegisterListView, RegisterURLs
+from core.registers.members import member_users, members_sorted
 from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin, OrganizationRecordHistoryView
 
 from .. import selectors, services
-from ..filters import ORDERING_FIELDS, STATUS_CHOICES, RiskFilter, cell_of
+from ..filters import STATUS_CHOICES, RiskFilter, cell_of
 from ..forms import (
     AcceptanceForm,
     CompleteActionForm,
@@ -31,77 +31,41 @@ from ..models import (
     Treatment,
 )
 
-PAGE_SIZES = (25, 50, 100, 200)
-FILTER_KEYS = (
-    "search",
-    "category",
-    "level",
-    "status",
-    "treatment",
-    "ai_harm_area",
-    "owner",
-    "asset",
-    "control",
-    "review_overdue",
-    "above_appetite",
-    "accepted",
-    "inherent_cell",
-    "residual_cell",
-)
 
-
-def page_size_from(request, default: int = 50) -> int:
-    try:
-        size = int(request.GET.get("page_size", default))
-    except ValueError:
-        return default
-    return size if size in PAGE_SIZES else default
-
-
-class RiskListView(OrganizationPageMixin, TemplateView):
+class RiskListView(OrganizationPageMixin, RegisterListView):
     """The register: filters, search, sortable columns, pages."""
 
     template_name = "risks/risk_list.html"
+    filterset_class = RiskFilter
+    default_ordering = ("number",)
+    context_object_name = "risks"
+    noun, noun_plural = "risk", "risks"
+    urls = RegisterURLs(
+        list="risks:list", create="risks:create", import_="risks:import", export="risks:export"
+    )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_base_queryset(self):
+        return selectors.risks_with_links(selectors.risks_for(self.organization))
+
+    def get_extra_context(self):
         params = self.request.GET
         methodology = selectors.methodology_for(self.organization)
-        base = selectors.risks_with_links(selectors.risks_for(self.organization))
-        filterset = RiskFilter(params or None, queryset=base, request=self.request)
-        queryset = filterset.qs
-        if not params.get("ordering"):
-            queryset = queryset.order_by("number")
-        paginator = Paginator(queryset, page_size_from(self.request))
-        page = paginator.get_page(params.get("page"))
-        active = [key for key in FILTER_KEYS if params.get(key)]
-        context.update(
-            page_obj=page,
-            risks=page.object_list,
-            paginator=paginator,
-            params=params,
-            statuses=params.getlist("status"),
-            active_filter_count=len(active),
-            ordering=params.get("ordering", ""),
-            ordering_fields=ORDERING_FIELDS,
-            page_sizes=PAGE_SIZES,
-            page_size=page_size_from(self.request),
-            category_choices=Category.choices,
-            level_choices=Level.choices,
-            status_choices=STATUS_CHOICES,
-            treatment_choices=Treatment.choices,
-            members=asset_members(self.organization),
-            assets=selectors.risk_assets_for(self.organization),
-            controls=selectors.treatment_controls(),
-            inherent_cell=cell_of(params.get("inherent_cell", "")),
-            residual_cell=cell_of(params.get("residual_cell", "")),
-            summary=selectors.risk_summary(self.organization, methodology),
-            methodology=methodology,
-            can_create=self.membership.can_create,
-            can_export=self.membership.can(Capability.EXPORT),
-            query_string=params.urlencode(),
-        )
-        return context
+        summary = selectors.risk_summary(self.organization, methodology)
+        return {
+            "category_choices": Category.choices,
+            "level_choices": Level.choices,
+            "status_choices": STATUS_CHOICES,
+            "treatment_choices": Treatment.choices,
+            "review_choices": [("true", "Overdue"), ("false", "Not overdue")],
+            "members": members_sorted(self.organization),
+            "assets": selectors.risk_assets_for(self.organization),
+            "controls": selectors.treatment_controls(),
+            "inherent_cell": cell_of(params.get("inherent_cell", "")),
+            "residual_cell": cell_of(params.get("residual_cell", "")),
+            "summary": summary,
+            "has_records": bool(summary.total or summary.closed),
+            "methodology": methodology,
+        }
 
 
 class HeatMapView(OrganizationPageMixin, TemplateView):
@@ -116,7 +80,9 @@ class HeatMapView(OrganizationPageMixin, TemplateView):
         queryset = None
         if category in Category.values:
             queryset = RiskFilter(
-                {"category": [category]}, queryset=selectors.risks_for(self.organization)
+                {"category": [category]},
+                queryset=selectors.risks_for(self.organization),
+                organization=self.organization,
             ).qs
         inherent, residual = selectors.heat_maps(
             self.organization, queryset=queryset, methodology=methodology
@@ -155,9 +121,7 @@ class RiskDetailView(OrganizationPageMixin, TemplateView):
             can_edit=can_edit,
             can_approve=self.membership.can(Capability.APPROVE),
             action_form=kwargs.get("action_form")
-            or TreatmentActionForm(
-                members=asset_member_users(self.organization), initial={"owner": risk.owner_id}
-            ),
+            or TreatmentActionForm(members=member_users(self.organization), initial={"owner": risk.owner_id}),
             acceptance_form=kwargs.get("acceptance_form") or AcceptanceForm(),
             withdraw_form=WithdrawAcceptanceForm(),
             review_form=ReviewForm(),
@@ -178,7 +142,7 @@ class RiskFormMixin:
         self.methodology = selectors.methodology_for(self.organization)
         kwargs.update(
             methodology=self.methodology,
-            members=asset_member_users(self.organization),
+            members=member_users(self.organization),
             membership=self.membership,
             assets=selectors.risk_assets_for(self.organization),
             controls=selectors.treatment_controls(),

@@ -2,28 +2,19 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView
 
-from assets.selectors import asset_member_users
+from core.registers.members import member_users
 from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
 from ..forms import CompleteActionForm, TreatmentActionForm
-from ..models import TreatmentAction
 from .register import RiskDetailView
-
-
-def _action_get(organization, risk, action_id) -> TreatmentAction:
-    return get_object_or_404(
-        TreatmentAction.objects.for_organization(organization).select_related("risk", "owner"),
-        pk=action_id,
-        risk=risk,
-    )
 
 
 class ActionAddView(RiskDetailView):
@@ -34,7 +25,7 @@ class ActionAddView(RiskDetailView):
 
     def post(self, request, *args, **kwargs):
         risk = selectors.risk_get(organization=self.organization, risk_id=kwargs["pk"])
-        form = TreatmentActionForm(request.POST, members=asset_member_users(self.organization))
+        form = TreatmentActionForm(request.POST, members=member_users(self.organization))
         if form.is_valid():
             try:
                 action = services.treatment_action_create(risk=risk, actor=request.user, values=form.values())
@@ -52,7 +43,9 @@ class ActionCompleteView(OrganizationPageMixin, View):
 
     def post(self, request, *args, **kwargs):
         risk = selectors.risk_get(organization=self.organization, risk_id=kwargs["pk"])
-        action = _action_get(self.organization, risk, kwargs["action_id"])
+        action = selectors.action_get(
+            organization=self.organization, risk=risk, action_id=kwargs["action_id"]
+        )
         form = CompleteActionForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
@@ -76,14 +69,16 @@ class ActionUpdateView(OrganizationPageMixin, FormView):
     def get_action(self):
         if self.action is None:
             risk = selectors.risk_get(organization=self.organization, risk_id=self.kwargs["pk"])
-            self.action = _action_get(self.organization, risk, self.kwargs["action_id"])
+            self.action = selectors.action_get(
+                organization=self.organization, risk=risk, action_id=self.kwargs["action_id"]
+            )
             if not self.membership.can_edit(risk):
                 raise PermissionDenied("Only the risk's owner (or an officer) changes its plan.")
         return self.action
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(instance=self.get_action(), members=asset_member_users(self.organization))
+        kwargs.update(instance=self.get_action(), members=member_users(self.organization))
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -92,7 +87,9 @@ class ActionUpdateView(OrganizationPageMixin, FormView):
         return context
 
     def form_valid(self, form):
-        action = _action_get(self.organization, self.get_action().risk, self.kwargs["action_id"])
+        action = selectors.action_get(
+            organization=self.organization, risk=self.get_action().risk, action_id=self.kwargs["action_id"]
+        )
         try:
             services.treatment_action_update(action=action, actor=self.request.user, values=form.values())
         except ValidationError as exc:
@@ -107,7 +104,9 @@ class ActionDeleteView(OrganizationPageMixin, View):
 
     def post(self, request, *args, **kwargs):
         risk = selectors.risk_get(organization=self.organization, risk_id=kwargs["pk"])
-        action = _action_get(self.organization, risk, kwargs["action_id"])
+        action = selectors.action_get(
+            organization=self.organization, risk=risk, action_id=kwargs["action_id"]
+        )
         services.treatment_action_delete(action=action, actor=request.user)
         messages.success(request, "Action removed from the plan; its history keeps it.")
         return redirect(_risk_url(self.organization, risk))

@@ -5,7 +5,8 @@ import io
 from openpyxl import Workbook
 
 from assets.models import Asset
-from assets.tabular import ASSET_COLUMNS, AssetImportError, asset_import, asset_import_preview
+from assets.tabular import ASSET_COLUMNS, asset_import, asset_import_preview
+from core.registers.imports import ImportRefused
 from core.tabular import table_read
 
 HEADER = "identifier,name,kind,owner,confidentiality,ai_risk_class,ai_intended_purpose,relations\n"
@@ -49,7 +50,7 @@ def test_every_bad_row_is_reported_with_line_column_and_message(acme, alice):
 def test_a_file_with_a_bad_row_writes_nothing(acme, alice):
     try:
         asset_import(organization=acme, actor=alice, rows=_rows(BAD_FILE.encode()), filename="assets.csv")
-    except AssetImportError as exc:
+    except ImportRefused as exc:
         assert len(exc.errors) == 7
     else:
         raise AssertionError("the import should have failed")

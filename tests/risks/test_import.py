@@ -6,10 +6,11 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from core.registers.imports import ImportRefused
 from core.tabular import table_read
 from risks import services
 from risks.models import Risk
-from risks.tabular import RISK_COLUMNS, RiskImportError, risk_import, risk_import_preview
+from risks.tabular import RISK_COLUMNS, risk_import, risk_import_preview
 
 HEADER = (
     "reference,title,category,owner,threat,affects_availability,ai_harm_area,assets,"
@@ -46,14 +47,15 @@ def test_every_bad_row_is_reported_with_line_and_column(acme, alice, acme_server
         (7, "controls"): "“ISO27001:99.1” is not a control; write e.g. ISO27001:8.28 or ISO42001:A.6.2.8.",
         (8, "ai_harm_area"): "An AI risk names the area where it does harm.",
         (9, "reference"): "R-010 is used by row 1 already.",
-        (10, "acceptance_justification"): "The risk is high, above the risk appetite: explain in at least 40 "
-        "characters why it is accepted.",
+        # The one acceptance rule's message, as on the risk's page (services.register.acceptance_errors).
+        (10, "acceptance_justification"): "The risk is high, above the risk appetite (medium): explain in at "
+        "least 40 characters why it is retained — who decided, compensating measures, until when.",
     }
     assert (preview.valid_count, preview.invalid_count) == (1, 8)
 
 
 def test_a_file_with_a_bad_row_writes_nothing(acme, alice, acme_server, catalogues):
-    with pytest.raises(RiskImportError) as caught:
+    with pytest.raises(ImportRefused) as caught:
         risk_import(organization=acme, actor=alice, rows=_rows(BAD_FILE), filename="risks.csv")
     assert len(caught.value.errors) == 8
     assert not Risk.objects.exists()

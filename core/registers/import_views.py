@@ -1,12 +1,13 @@
-"""The import flow every register shares: upload → preview of every row and its
+"""The import pages every register shares: upload → preview of every row and its
 problems (nothing written) → confirm, all or nothing.
 
 The rows travel from the preview to the confirmation inside a signed token bound
 to the organization and the user, so nothing is stored between the two steps and
 the file cannot be swapped. A register subclasses ``TableImportView`` and
 ``TableImportConfirmView`` (with ``organizations.scoping.OrganizationPageMixin``
-first) and says what its columns are and how to preview and import rows;
-``TableImportTemplateView`` serves the empty file.
+first) and names its ``TableImport`` (``imports``), its templates and URLs;
+``TableImportTemplateView`` serves the empty file. The preview page extends
+``templates/core/import_preview.html``.
 """
 
 from collections.abc import Iterable, Sequence
@@ -20,8 +21,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView
 
-from .roles import Capability
-from .tabular import CSV, XLSX, Column, Row, Table, TabularError, table_read, table_response, table_write
+from ..roles import Capability
+from ..tabular import CSV, XLSX, Column, Row, Table, TabularError, table_read, table_response, table_write
+from .bulk import BULK_MAX_ITEMS
+from .forms import TableImportForm
+from .imports import ImportRefused, TableImport
 
 IMPORT_MAX_AGE = 2 * 60 * 60  # seconds a preview stays valid
 
@@ -56,32 +60,37 @@ class TableImportView(FormView):
     and its problems; nothing is written. Step 3: ``TableImportConfirmView``."""
 
     required_capability = Capability.EDIT_OWN
-    columns: Sequence[Column]
-    max_rows: int
+    form_class = TableImportForm
+    table_import: TableImport
+    max_rows: int = BULK_MAX_ITEMS
     noun: str  # plural, as in "no assets under it"
     register_name: str  # as in "the inventory changed since the preview"
     salt: str  # signs the preview token; one per register
     preview_template_name: str
     list_url_name: str  # where a finished import lands, newest first
     import_url_name: str
+    confirm_url_name: str
     template_url_name: str  # the empty file (TableImportTemplateView)
-    # preview(organization=, actor=, rows=) -> a preview with ``rows`` and ``errors``;
-    # write(organization=, actor=, rows=, filename=) -> the records written, or raises
-    # ``import_error`` and writes nothing. Wrap both in ``staticmethod``.
-    preview: staticmethod
-    write: staticmethod
-    import_error: type[Exception]
+
+    @property
+    def columns(self) -> Sequence[Column]:
+        return self.table_import.columns
 
     def preview_rows(self, rows: list[Row]):
-        return self.preview(organization=self.organization, actor=self.request.user, rows=rows)
+        return self.table_import.preview(organization=self.organization, actor=self.request.user, rows=rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["columns"] = self.columns
-        context["template_url_name"] = self.template_url_name
-        context["list_url_name"] = self.list_url_name
-        context["import_url_name"] = self.import_url_name
-        context["noun"] = self.noun
+        context.update(
+            columns=self.columns,
+            template_url_name=self.template_url_name,
+            list_url_name=self.list_url_name,
+            import_url_name=self.import_url_name,
+            confirm_url_name=self.confirm_url_name,
+            noun=self.noun,
+            noun_singular=self.noun.removesuffix("s"),
+            register_name=self.register_name,
+        )
         return context
 
     def form_valid(self, form):
@@ -129,10 +138,10 @@ class TableImportConfirmView(TableImportView):
         rows = table_rows_unpack(payload["rows"])
         filename = payload.get("f", "")
         try:
-            written = self.write(
+            written = self.table_import.write(
                 organization=self.organization, actor=request.user, rows=rows, filename=filename
             )
-        except self.import_error:
+        except ImportRefused:
             # Something changed since the preview (an identifier taken, a member removed): show it again.
             messages.error(
                 request, f"The {self.register_name} changed since the preview; nothing was imported."
