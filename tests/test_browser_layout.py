@@ -9,7 +9,7 @@ from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/o/demo/", "/o/demo/assets/", "/o/demo/risks/", "/o/demo/risks/1/", "/o/demo/members/"]
+PAGES = ["/o/demo/", "/o/demo/assets/", "/o/demo/risks/", "/o/demo/members/"]
 
 
 @pytest.fixture
@@ -18,11 +18,19 @@ def demo(db, catalogues, monkeypatch):
     call_command("seed_demo")
 
 
+def _first_risk_url() -> str:
+    from risks.models import Risk
+
+    risk = Risk.objects.filter(organization__slug="demo", number=1).get()
+    return f"/o/demo/risks/{risk.pk}/"
+
+
 def test_on_a_phone_no_page_is_wider_than_the_screen_and_the_menu_is_a_drawer(page, demo):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "demo", "demo-password-1")
-    for url in PAGES:
-        page.goto(url)
+    for url in [*PAGES, _first_risk_url()]:
+        response = page.goto(url)
+        assert response.status == 200, url
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{url} is {width} px wide"
     navigation = page.locator("#app-nav")
@@ -36,7 +44,7 @@ def test_on_a_phone_no_page_is_wider_than_the_screen_and_the_menu_is_a_drawer(pa
 
 def test_on_a_laptop_the_treatment_actions_show_all_their_buttons(page, demo):
     sign_in(page, "demo", "demo-password-1")
-    page.goto("/o/demo/risks/1/")
+    page.goto(_first_risk_url())
     expect(page.locator("#app-nav")).to_be_visible()
     card = page.locator("[data-testid=treatment]").bounding_box()
     buttons = page.locator("[data-testid=actions] .action-buttons .btn")
