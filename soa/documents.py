@@ -307,7 +307,7 @@ def build_soa_version_pdf(document, progress) -> bytes:
     rows = list(selectors.version_rows(version))
     payloads = [row_payload(row) for row in rows]
     progress(10)
-    # The version's stored digest is the one printed; recomputing it proves the rows read are the approved ones.
+    # The stored digest is the one printed; recomputing it shows the rows read are the approved ones.
     if rows_digest(rows) != version.rows_sha256:
         raise registry.DocumentBuildError(
             f"The rows of SoA version {version.number} no longer match their recorded SHA-256; "

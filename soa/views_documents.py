@@ -17,7 +17,7 @@ VERSION_PARTIAL = "soa/_version_pdf.html"
 
 
 def version_pdf_context(*, organization, membership, version) -> dict:
-    """What ``soa/_version_pdf.html`` needs: the version, its latest PDF, and whether the member may build one."""
+    """What ``soa/_version_pdf.html`` needs: the version, its latest PDF, whether the member may build one."""
     return {
         "organization": organization,
         "version": version,
