@@ -55,7 +55,7 @@ _PDF_RESPONSES = {
     ),
     401: OpenApiResponse(ErrorSerializer, description="No or invalid credentials."),
     403: OpenApiResponse(
-        ErrorSerializer, description="Your role may not export (viewers and contributors); auditors may."
+        ErrorSerializer, description="Your role may not export (viewers); auditors may."
     ),
 }
 
