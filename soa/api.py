@@ -54,9 +54,7 @@ _PDF_RESPONSES = {
         "serves the PDF, with `size` and `sha256`) or `failed` (then `error` says why).",
     ),
     401: OpenApiResponse(ErrorSerializer, description="No or invalid credentials."),
-    403: OpenApiResponse(
-        ErrorSerializer, description="Your role may not export (viewers); auditors may."
-    ),
+    403: OpenApiResponse(ErrorSerializer, description="Your role may not export (viewers); auditors may."),
 }
 
 

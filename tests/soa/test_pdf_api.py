@@ -39,7 +39,7 @@ def test_an_approved_versions_pdf_is_requested_polled_and_downloaded(
     assert response.status_code == 202, response.content
     assert len(enqueued) == 1  # queued on commit; the web process renders nothing
     job = response.json()
-    assert JOB_FIELDS <= set(job)
+    assert set(job) >= JOB_FIELDS
     assert job["status"] == "queued" and job["progress"] == 0 and job["download_url"] is None
     assert job["kind"] == "soa_version_pdf" and job["parameters"] == {"version": 1}
     assert response["Location"] == job["url"]
