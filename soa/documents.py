@@ -303,7 +303,6 @@ def build_soa_version_pdf(document, progress) -> bytes:
         raise registry.DocumentBuildError(
             f"This organization has no approved SoA version {document.parameters.get('version')}."
         ) from None
-    version = SoAVersion.objects.select_related("approved_by", "supersedes").get(pk=version.pk)
     rows = list(selectors.version_rows(version))
     payloads = [row_payload(row) for row in rows]
     progress(10)

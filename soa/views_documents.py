@@ -3,8 +3,10 @@ live table, as a draft). The view only queues a generated document (soa.document
 the worker renders it. An htmx request gets the partial back, watching the document
 finish; a plain form post goes to the generated documents page."""
 
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 
 from core.roles import Capability
@@ -30,11 +32,16 @@ class _PDFRequestView(OrganizationPageMixin, View):
     required_capability = Capability.EXPORT
 
     def _done(self, request, document, partial_context):
-        if request.headers.get("HX-Request") and partial_context is not None:
-            return TemplateResponse(request, VERSION_PARTIAL, partial_context)
-        response = redirect("documents:list", organization_slug=self.organization.slug)
-        response["Location"] += f"?highlight={document.pk}"
-        return response
+        url = reverse("documents:list", kwargs={"organization_slug": self.organization.slug})
+        url += f"?highlight={document.pk}"
+        if request.headers.get("HX-Request"):
+            if partial_context is not None:
+                return TemplateResponse(request, VERSION_PARTIAL, partial_context)
+            # No partial to swap in: htmx navigates to the documents page instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
 
 
 class SoAVersionPDFRequestView(_PDFRequestView):

@@ -202,3 +202,19 @@ def test_the_version_partial_offers_the_build_and_shows_the_latest_document(acme
     html = render_to_string("soa/_version_pdf.html", {**context, "document": latest})
     assert f"/o/acme/documents/{document.pk}/download/" in html
     assert 'data-status="done"' in html and 'hx-trigger="every 2s"' not in html
+    # A member whose role may not export sees no button.
+    html = render_to_string("soa/_version_pdf.html", {**context, "document": None, "can_export": False})
+    assert "Build the PDF" not in html and "may not export" in html
+
+
+def test_the_summary_counts_each_standards_rows_from_the_data(acme, alice, version, media):
+    text = pdftotext(pdf_bytes(build(acme, alice, version), media))
+    summary = text[text.index("Summary per standard") : text.index("5 Organizational controls")]
+    iso27001, iso42001 = summary.split("ISO/IEC 42001:2023 Information technology")
+    squeeze = lambda part: re.sub(r"\s+", " ", part)  # noqa: E731
+    # 27001: 93 rows, 7.4 excluded; 5.34 implemented, 8.7 partial, the other 90 not started.
+    assert "Applicable 92 98.9 %" in squeeze(iso27001) and "Not applicable 1 1.1 %" in squeeze(iso27001)
+    assert "Implemented 1 1.1 %" in squeeze(iso27001) and "Not started 90 97.8 %" in squeeze(iso27001)
+    # 42001: all 38 applicable, A.6.2.4 planned.
+    assert "Applicable 38 100.0 %" in squeeze(iso42001) and "Planned 1 2.6 %" in squeeze(iso42001)
+    assert "Not started 37 97.4 %" in squeeze(iso42001)

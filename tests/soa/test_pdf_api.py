@@ -152,6 +152,9 @@ def test_build_the_pdf_without_htmx_goes_to_the_documents_page(client, acme, ali
     assert draft.status_code == 302
     assert GeneratedDocument.objects.filter(kind="soa_draft_pdf").count() == 1
     assert GeneratedDocument.objects.get(kind="soa_draft_pdf").status == DocumentStatus.QUEUED
+    htmx = client.post("/o/acme/soa/pdf/", HTTP_HX_REQUEST="true")
+    latest = GeneratedDocument.objects.filter(kind="soa_draft_pdf").latest("pk")
+    assert htmx.status_code == 204 and htmx["HX-Redirect"] == f"/o/acme/documents/?highlight={latest.pk}"
 
 
 def test_the_page_refuses_viewers_and_other_organizations(client, acme, alice, bob, charlie, version):
