@@ -15,9 +15,11 @@ from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, RecordHistoryActionMixin
 from core.roles import Capability
+from documents.serializers import ErrorSerializer, GeneratedDocumentSerializer
 from organizations.scoping import OrganizationAPIMixin
 
 from . import selectors, services
+from .documents import soa_pdf_request
 from .filters import SEARCH_FIELDS, SoAEntryFilter
 from .gap_analysis import gap_analysis_for
 from .models import SoAEntry, SoAVersion
@@ -45,6 +47,22 @@ _ERRORS = {
     404: OpenApiResponse(description="No such organization for you, or no such row in it."),
 }
 _READ_ERRORS = {404: _ERRORS[404]}
+_PDF_RESPONSES = {
+    202: OpenApiResponse(
+        GeneratedDocumentSerializer,
+        description="The document job: poll its `url` until `status` is `done` (then `download_url` "
+        "serves the PDF, with `size` and `sha256`) or `failed` (then `error` says why).",
+    ),
+    401: OpenApiResponse(ErrorSerializer, description="No or invalid credentials."),
+    403: OpenApiResponse(ErrorSerializer, description="Your role may not export (viewers); auditors may."),
+}
+
+
+def _document_accepted(view, document) -> Response:
+    """202 with the document job, its status URL in ``Location``."""
+    document.organization = view.organization
+    data = GeneratedDocumentSerializer(document, context=view.get_serializer_context()).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
 @extend_schema_view(
@@ -85,7 +103,11 @@ class SoAEntryViewSet(
     filterset_class = SoAEntryFilter
     search_fields = SEARCH_FIELDS
     http_method_names = ["get", "patch", "post", "head", "options"]
-    action_capabilities = {"apply_to_mapped": Capability.EDIT_ANY, "problems": Capability.VIEW}
+    action_capabilities = {
+        "apply_to_mapped": Capability.EDIT_ANY,
+        "problems": Capability.VIEW,
+        "draft_pdf": Capability.EXPORT,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -173,6 +195,23 @@ class SoAEntryViewSet(
         failing = {entry.pk for group in groups for entry in group.entries}
         return Response(ProblemsResponseSerializer({"count": len(failing), "checks": groups}).data)
 
+    @extend_schema(
+        parameters=[ORGANIZATION_SLUG_PARAMETER],
+        request=None,
+        responses={
+            **_PDF_RESPONSES,
+            404: OpenApiResponse(ErrorSerializer, description="No such organization for you."),
+        },
+        summary="Request a PDF of the live table, watermarked DRAFT; built in the background",
+    )
+    @action(detail=False, methods=["post"], url_path="pdf", filter_backends=[])
+    def draft_pdf(self, request, *args, **kwargs):
+        """Queues the live Statement of Applicability as a PDF marked DRAFT on every
+        page (not an approved version). Answers 202 with the document job."""
+        return _document_accepted(
+            self, soa_pdf_request(organization=self.organization, actor=request.user, version=None)
+        )
+
 
 def _bulk_errors(errors: dict, total: int) -> Response:
     return Response(
@@ -228,7 +267,7 @@ class SoAVersionViewSet(
     lookup_value_regex = r"[0-9]+"
     filter_backends = []
     http_method_names = ["get", "post", "head", "options"]
-    action_capabilities = {"create": Capability.APPROVE}
+    action_capabilities = {"create": Capability.APPROVE, "pdf": Capability.EXPORT}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -288,6 +327,28 @@ class SoAVersionViewSet(
         newer = self.get_object()
         older = selectors.version_get(organization=self.organization, number=against)
         return Response(VersionDiffSerializer(versions_diff(older=older, newer=newer)).data)
+
+    @extend_schema(
+        parameters=[ORGANIZATION_SLUG_PARAMETER, _NUMBER],
+        request=None,
+        responses={
+            **_PDF_RESPONSES,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such version in this organization, or no such organization."
+            ),
+        },
+        summary="Request the PDF of an approved version; built in the background",
+    )
+    @action(detail=True, methods=["post"])
+    def pdf(self, request, *args, **kwargs):
+        """Queues the auditor's PDF of this version: document control block with the
+        rows' SHA-256, scope, a summary per standard, every row, and the rows
+        attached as JSON. Answers 202 with the document job; building never
+        changes the version."""
+        version = self.get_object()
+        return _document_accepted(
+            self, soa_pdf_request(organization=self.organization, actor=request.user, version=version)
+        )
 
 
 @extend_schema(

@@ -7,3 +7,6 @@ class SoaConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401 — connects the row provisioning to its signals
+        from .documents import register_builders
+
+        register_builders()
