@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("controls.urls")),
     path("", include("assets.urls")),
     path("", include("risks.urls")),
+    path("", include("soa.urls")),
 ]
