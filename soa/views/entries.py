@@ -173,14 +173,18 @@ class SoARowEditView(SoARowMixin, View):
         template = "soa/_row_form.html" if is_htmx(request) else "soa/entry_edit.html"
         return TemplateResponse(request, template, context, status=status)
 
-    def get(self, request, *args, **kwargs):
+    def get_editable_entry(self) -> SoAEntry:
         entry = self.get_entry()
         if not self.membership.can_edit(entry):
             raise PermissionDenied("You can change only the SoA rows you own.")
+        return entry
+
+    def get(self, request, *args, **kwargs):
+        entry = self.get_editable_entry()
         return self.render_form(request, entry, self.form_for(entry))
 
     def post(self, request, *args, **kwargs):
-        entry = self.get_entry()
+        entry = self.get_editable_entry()
         form = self.form_for(entry, request.POST)
         if form.is_valid():
             try:
