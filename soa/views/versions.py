@@ -102,9 +102,7 @@ class VersionDetailView(OrganizationPageMixin, TemplateView):
             superseded_by=superseded_by,
             can_export=self.membership.can(Capability.EXPORT),
             other_versions=[
-                v
-                for v in selectors.versions_for(self.organization).only("number")
-                if v.number != version.number
+                v for v in selectors.versions_for(self.organization) if v.number != version.number
             ],
         )
         return context
@@ -124,7 +122,7 @@ class VersionDiffView(OrganizationPageMixin, TemplateView):
         older, newer = sorted((one, other), key=lambda v: v.number)
         context.update(
             diff=versions_diff(older=older, newer=newer),
-            versions=list(selectors.versions_for(self.organization).only("number")),
+            versions=list(selectors.versions_for(self.organization)),
         )
         return context
 
