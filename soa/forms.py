@@ -84,12 +84,12 @@ class SoABulkForm(forms.Form):
     """What to set on every selected row; a field left empty is left as it is."""
 
     status = forms.ChoiceField(
-        label="Status", choices=[("", "Keep as is"), *ImplementationStatus.choices], required=False
+        label="Status", choices=[("", "Status: keep"), *ImplementationStatus.choices], required=False
     )
-    owner = MemberChoiceField(queryset=None, required=False, label="Owner", empty_label="Keep as is")
+    owner = MemberChoiceField(queryset=None, required=False, label="Owner", empty_label="Owner: keep")
     applicable = forms.ChoiceField(
         label="Applicability",
-        choices=[("", "Keep as is"), ("true", "Applicable"), ("false", "Not applicable")],
+        choices=[("", "Applicability: keep"), ("true", "Applicable"), ("false", "Not applicable")],
         required=False,
     )
     exclusion_justification = forms.CharField(

@@ -42,6 +42,9 @@ def test_the_row_swaps_to_its_form_and_back_without_a_page(client, acme, alice):
     assert form.status_code == 200
     assert "<html" not in html
     assert 'data-testid="soa-row-form"' in html and f'id="soa-row-{row.pk}"' in html
+    SoAEntry.objects.filter(pk=row.pk).update(applicable=True)
+    html = client.get(_edit(row.pk), **HTMX).content.decode()
+    assert '<option value="true" selected>Applicable</option>' in html
     back = client.get(reverse("soa:row", args=["acme", row.pk]), **HTMX).content.decode()
     assert 'data-testid="soa-row"' in back and "<html" not in back
 
