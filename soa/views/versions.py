@@ -2,7 +2,7 @@
 comparison of two versions, and a version's files."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
@@ -75,8 +75,6 @@ class VersionApproveView(OrganizationPageMixin, TemplateView):
             except ValidationError as exc:
                 for name, errors in exc.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
-            except PermissionDenied:
-                raise
             else:
                 messages.success(request, f"SoA version {version.number} is approved and frozen.")
                 return redirect(
