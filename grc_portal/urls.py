@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("controls.urls")),
     path("", include("assets.urls")),
     path("", include("risks.urls")),
+    path("", include("soa.urls")),
     path("", include("soa.urls_documents")),
 ]

@@ -8,6 +8,8 @@ from core.roles import ROLE_CAPABILITIES, Role
 from organizations.scoping import OrganizationPageMixin
 from organizations.selectors import members_of
 from risks.selectors import risk_overview
+from soa.gap_analysis import gap_analysis_for
+from soa.selectors import progress_for
 
 
 class OverviewView(OrganizationPageMixin, TemplateView):
@@ -25,4 +27,6 @@ class OverviewView(OrganizationPageMixin, TemplateView):
         context["recent_activity"] = Trail(self.organization)[0:8]
         context["crosswalk"] = crosswalk_summary()
         context["risk_overview"] = risk_overview(self.organization)
+        context["soa_progress"] = progress_for(self.organization)
+        context["soa_gap"] = gap_analysis_for(self.organization)
         return context

@@ -1,13 +1,14 @@
-"""The SoA's filters, for the API now and the SoA page and its exports next, so that
-the same query string means the same thing everywhere."""
+"""The SoA's filters, for the API, the SoA page and its exports, so that the same
+query string means the same thing everywhere."""
 
 import django_filters
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from drf_spectacular.utils import extend_schema_field
 
+from core.registers.filters import RegisterFilterSet
 from risks.models import RiskControl, RiskStatus
 
-from .checks import CHECKS
+from .checks import CHECKS, CHECKS_BY_CODE
 from .models import ImplementationStatus, ReasonKind, SoAEntry, SoAReason
 from .selectors import entries_filtered_by_problem
 
@@ -74,7 +75,7 @@ class SoAOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "control__framework__order", "control__order")
 
 
-class SoAEntryFilter(django_filters.FilterSet):
+class SoAEntryFilter(RegisterFilterSet):
     framework = django_filters.CharFilter(
         field_name="control__framework__code", help_text="Framework code: iso27001-2022 or iso42001-2023."
     )
@@ -122,3 +123,29 @@ class SoAEntryFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return entries_filtered_by_problem(queryset, value)
+
+
+class SoAPageFilter(SoAEntryFilter):
+    """The SoA page and its exports: the API's filters, plus ``search`` (the API has
+    DRF's search instead) and ``problem``, one consistency check by its code (the
+    summary card links to the rows failing each)."""
+
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    problem = django_filters.ChoiceFilter(
+        choices=[(c.code, c.title) for c in CHECKS], method="filter_problem", label="Problem"
+    )
+
+    class Meta(SoAEntryFilter.Meta):
+        fields = [*SoAEntryFilter.Meta.fields, "search", "problem"]
+
+    def filter_search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field_name in SEARCH_FIELDS:
+            condition |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(condition)
+
+    def filter_problem(self, queryset, name, value):
+        return queryset.filter(CHECKS_BY_CODE[value].condition) if value in CHECKS_BY_CODE else queryset

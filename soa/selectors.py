@@ -10,16 +10,17 @@ of queries whatever the number of rows.
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField as BooleanOutput
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from assets.models import Asset, AssetKind, LifecycleStatus
-from controls.models import Mapping
+from controls.models import Framework, Mapping
+from controls.selectors import ISO27001, ISO42001
 from organizations.models import Organization
 from risks.models import PENDING_ACTION_STATUSES, RiskControl, RiskStatus, TreatmentAction
 
 from .checks import AI_FRAMEWORK, AI_SYSTEM_CONTROLS, CHECKS, any_problem, problems_of
-from .models import ReasonKind, SoAEntry, SoAReason, SoAVersion, SoAVersionRow
+from .models import ImplementationStatus, ReasonKind, SoAEntry, SoAReason, SoAVersion, SoAVersionRow
 
 # --- The live rows ------------------------------------------------------------------------
 
@@ -167,6 +168,121 @@ def counterpart_entries(entry: SoAEntry) -> list[tuple[SoAEntry, Mapping]]:
     found = [(row, other[row.control_id]) for row in rows]
     found.sort(key=lambda pair: (-pair[1].strength, pair[0].control.framework.order, pair[0].control.order))
     return found
+
+
+def soa_frameworks() -> list[Framework]:
+    """The two standards the SoA holds, in catalogue order (the page's tabs)."""
+    return list(Framework.objects.filter(code__in=[ISO27001, ISO42001]).order_by("order"))
+
+
+@dataclass
+class Counterpart:
+    """A row of a control the crosswalk links to another row's control, and how."""
+
+    entry: SoAEntry
+    relation: str
+    rationale: str
+
+
+def counterparts_by_control(organization: Organization) -> dict[int, list[Counterpart]]:
+    """For every control, the organization's rows of the controls the crosswalk links to
+    it (both directions), strongest link first: two queries for the whole table."""
+    rows = {
+        row.control_id: row
+        for row in SoAEntry.objects.for_organization(organization)
+        .select_related("control__framework")
+        .only(
+            "id",
+            "control_id",
+            "applicable",
+            "status",
+            "control__reference",
+            "control__order",
+            "control__framework__code",
+            "control__framework__short_name",
+            "control__framework__order",
+        )
+    }
+    found: dict[int, list[tuple[int, Counterpart]]] = {}
+    for link in Mapping.objects.only("source_id", "target_id", "relation", "rationale"):
+        for mine, other in ((link.source_id, link.target_id), (link.target_id, link.source_id)):
+            if other in rows:
+                found.setdefault(mine, []).append(
+                    (link.strength, Counterpart(rows[other], link.relation, link.rationale))
+                )
+    return {
+        control_id: [
+            c
+            for _, c in sorted(
+                pairs,
+                key=lambda p: (-p[0], p[1].entry.control.framework.order, p[1].entry.control.order),
+            )
+        ]
+        for control_id, pairs in found.items()
+    }
+
+
+@dataclass
+class FrameworkProgress:
+    """How far the SoA of one standard is: computed from its rows."""
+
+    code: str
+    short_name: str
+    total: int
+    decided: int
+    applicable: int
+    implemented: int
+
+    @property
+    def undecided(self) -> int:
+        return self.total - self.decided
+
+    @property
+    def excluded(self) -> int:
+        return self.decided - self.applicable
+
+    @property
+    def applicable_open(self) -> int:
+        """Applicable, not implemented yet."""
+        return self.applicable - self.implemented
+
+    def share(self, count: int, of: int) -> int:
+        return round(100 * count / of) if of else 0
+
+    @property
+    def decided_percent(self) -> int:
+        return self.share(self.decided, self.total)
+
+    @property
+    def implemented_percent(self) -> int:
+        """Implemented, as a share of the applicable controls."""
+        return self.share(self.implemented, self.applicable)
+
+
+def progress_for(organization: Organization) -> list[FrameworkProgress]:
+    """Decided, applicable and implemented rows per standard, in catalogue order (one query)."""
+    rows = (
+        SoAEntry.objects.for_organization(organization)
+        .values("control__framework__code", "control__framework__short_name", "control__framework__order")
+        .annotate(
+            total=Count("id"),
+            decided=Count("id", filter=Q(applicable__isnull=False)),
+            applicable_count=Count("id", filter=Q(applicable=True)),
+            implemented=Count("id", filter=Q(applicable=True, status=ImplementationStatus.IMPLEMENTED)),
+        )
+        .order_by("control__framework__order")
+    )
+    return [
+        FrameworkProgress(
+            code=row["control__framework__code"],
+            short_name=row["control__framework__short_name"],
+            total=row["total"],
+            decided=row["decided"],
+            applicable=row["applicable_count"],
+            implemented=row["implemented"],
+        )
+        for row in rows
+    ]
 
 
 # --- Versions -----------------------------------------------------------------------------------

@@ -111,10 +111,15 @@ class VersionDiff:
 def versions_diff(*, older: SoAVersion, newer: SoAVersion) -> VersionDiff:
     """What changed from ``older`` to ``newer``, row by row and field by field
     (rows only in one of them are ``added`` or ``removed``). Two queries."""
-    before = {(r.framework, r.reference): r for r in version_rows(older)}
-    after = list(version_rows(newer))
+    return VersionDiff(older=older, newer=newer, rows=rows_diff(version_rows(older), version_rows(newer)))
+
+
+def rows_diff(before_rows, after_rows) -> list[RowDiff]:
+    """The row-by-row comparison of two sets of version rows (saved or not: the
+    approval page compares the live table, copied, with the last version)."""
+    before = {(r.framework, r.reference): r for r in before_rows}
     rows = []
-    for row in after:
+    for row in after_rows:
         previous = before.pop((row.framework, row.reference), None)
         if previous is None:
             rows.append(RowDiff(row.framework, row.reference, row.title, "added"))
@@ -132,7 +137,7 @@ def versions_diff(*, older: SoAVersion, newer: SoAVersion) -> VersionDiff:
         if changes:
             rows.append(RowDiff(row.framework, row.reference, row.title, "changed", changes))
     rows += [RowDiff(r.framework, r.reference, r.title, "removed") for r in before.values()]
-    return VersionDiff(older=older, newer=newer, rows=rows)
+    return rows
 
 
 def _comparable(name: str, value):

@@ -63,6 +63,7 @@ class RegisterListView(TemplateView):
     urls: RegisterURLs
     noun: str  # "asset"
     noun_plural: str  # "assets"
+    default_page_size: int = DEFAULT_PAGE_SIZE  # one of PAGE_SIZES
 
     def get_base_queryset(self) -> QuerySet:
         """The register's records of ``self.organization``, with what the rows show prefetched."""
@@ -87,7 +88,7 @@ class RegisterListView(TemplateView):
         queryset = filterset.qs
         if not params.get("ordering"):
             queryset = queryset.order_by(*self.default_ordering)
-        page_size = page_size_parse(params.get("page_size"))
+        page_size = page_size_parse(params.get("page_size"), default=self.default_page_size)
         paginator = Paginator(queryset, page_size)
         page = paginator.get_page(params.get("page"))
         context.update(
