@@ -103,9 +103,10 @@ class VersionDetailView(OrganizationPageMixin, TemplateView):
             other_versions=[
                 v for v in selectors.versions_for(self.organization) if v.number != version.number
             ],
-            **version_pdf_context(
-                organization=self.organization, membership=self.membership, version=version
-            ),
+        )
+        # The PDF block: the latest PDF of this version and whether the member may build one.
+        context.update(
+            version_pdf_context(organization=self.organization, membership=self.membership, version=version)
         )
         return context
 
