@@ -14,6 +14,7 @@
 """
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -131,7 +132,27 @@ class Audit(Freezable):
         return len(self.frameworks) > 1
 
 
-class AuditTeamMember(Freezable):
+class _PartOfAudit(Freezable):
+    """A row of an audit (team member, checklist item, evidence): frozen with the
+    closed audit, and none can be added to it either."""
+
+    #: The lookup from ``Audit`` to rows of this model's parent, for new rows.
+    audit_lookup: ClassVar[tuple[str, str]] = ("pk", "audit_id")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is None or self._state.adding:
+            lookup, attribute = self.audit_lookup
+            if Audit._base_manager.filter(
+                **{lookup: getattr(self, attribute), "status": AuditStatus.CLOSED}
+            ).exists():
+                raise RecordFrozen(CLOSED_AUDIT)
+        super().save(*args, **kwargs)
+
+
+class AuditTeamMember(_PartOfAudit):
     """A member of an audit's team (the lead auditor is named on the audit)."""
 
     frozen_when = Q(audit__status=AuditStatus.CLOSED)
@@ -149,7 +170,7 @@ class AuditTeamMember(Freezable):
         return f"{self.user} on {self.audit}"
 
 
-class ChecklistItem(Freezable):
+class ChecklistItem(_PartOfAudit):
     """What an audit checks: a clause (``clause``, and ``counterpart_clause`` when
     the item stands for a clause both standards share) or a control of the
     audited SoA version (``control`` and the version row ``soa_row``)."""
@@ -217,8 +238,9 @@ def evidence_upload_to(instance: "EvidenceFile", filename: str) -> str:
     return f"evidence/{instance.organization_id}/{instance.item.audit_id}/{uuid.uuid4().hex}.{suffix}"
 
 
-class EvidenceFile(Freezable):
+class EvidenceFile(_PartOfAudit):
     frozen_when = Q(item__audit__status=AuditStatus.CLOSED)
+    audit_lookup = ("items", "item_id")
     frozen_message = CLOSED_AUDIT
     trail_parent = "item"
 
