@@ -3,8 +3,8 @@ model save and delete, queryset update and delete, its team, scope lists,
 checklist items and evidence, its findings' link to it, and the API."""
 
 import pytest
-from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from assets.models import Asset
 from audits import services
