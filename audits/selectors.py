@@ -255,18 +255,18 @@ def management_review_inputs(organization: Organization, *, as_of: datetime.date
             SoAVersionRow.objects.filter(version=version)
             .order_by()
             .aggregate(
-                applicable=Count("id", filter=Q(applicable=True)),
-                implemented=Count("id", filter=Q(applicable=True, status=ImplementationStatus.IMPLEMENTED)),
+                n_applicable=Count("id", filter=Q(applicable=True)),
+                n_implemented=Count("id", filter=Q(applicable=True, status=ImplementationStatus.IMPLEMENTED)),
             )
         )
     live = (
         SoAEntry.objects.for_organization(organization)
         .order_by()
         .aggregate(
-            applicable=Count("id", filter=Q(applicable=True)),
-            undecided=Count("id", filter=Q(applicable__isnull=True)),
+            n_applicable=Count("id", filter=Q(applicable=True)),
+            n_undecided=Count("id", filter=Q(applicable__isnull=True)),
             **{
-                status: Count("id", filter=Q(applicable=True, status=status))
+                f"n_{status}": Count("id", filter=Q(applicable=True, status=status))
                 for status in ImplementationStatus.values
             },
         )
@@ -294,10 +294,10 @@ def management_review_inputs(organization: Organization, *, as_of: datetime.date
         "soa": {
             "version": version.number if version is not None else None,
             "version_approved_at": version.approved_at.isoformat() if version is not None else None,
-            "version_applicable": version_counts["applicable"] if version_counts else None,
-            "version_implemented": version_counts["implemented"] if version_counts else None,
-            "live_applicable": live["applicable"],
-            "live_undecided": live["undecided"],
-            "live_by_status": {status: live[status] for status in ImplementationStatus.values},
+            "version_applicable": version_counts["n_applicable"] if version_counts else None,
+            "version_implemented": version_counts["n_implemented"] if version_counts else None,
+            "live_applicable": live["n_applicable"],
+            "live_undecided": live["n_undecided"],
+            "live_by_status": {status: live[f"n_{status}"] for status in ImplementationStatus.values},
         },
     }
