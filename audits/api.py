@@ -373,9 +373,6 @@ class CorrectiveActionViewSet(
     http_method_names = ["get", "patch", "put", "post", "head", "options"]
     action_capabilities = {"create": Capability.VIEW, "verify": Capability.RECORD_AUDIT_RESULTS}
 
-    def get_queryset(self):
-        return super().get_queryset().order_by("due_date", "number")
-
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         finding, review = data.pop("finding", None), data.pop("review", None)
@@ -404,10 +401,11 @@ class CorrectiveActionViewSet(
     def verify(self, request, *args, **kwargs):
         """Records who verified a done action, when, and whether it was `effective`;
         `not_effective` (with `notes`) reopens it."""
+        action_ = self.get_object()
         body = VerifyRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         action_ = services.corrective_action_verify(
-            action=self.get_object(),
+            action=action_,
             actor=request.user,
             result=body.validated_data["result"],
             notes=body.validated_data.get("notes", ""),

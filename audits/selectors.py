@@ -54,6 +54,7 @@ def audits_for(organization: Organization) -> QuerySet[Audit]:
             recorded_count=Count("items", filter=~Q(items__result=""), distinct=True),
             finding_count=Count("findings", distinct=True),
         )
+        .order_by("-planned_start", "-number")
     )
 
 
@@ -121,6 +122,7 @@ def findings_for(organization: Organization) -> QuerySet[Finding]:
             "closed_by",
         )
         .prefetch_related(Prefetch("actions", queryset=CorrectiveAction.objects.order_by("number")))
+        .order_by("-audit__number", "number")
     )
 
 
@@ -129,8 +131,10 @@ def finding_get(*, organization: Organization, finding_id) -> Finding:
 
 
 def corrective_actions_for(organization: Organization) -> QuerySet[CorrectiveAction]:
-    return CorrectiveAction.objects.for_organization(organization).select_related(
-        "finding__audit", "review", "owner", "verified_by"
+    return (
+        CorrectiveAction.objects.for_organization(organization)
+        .select_related("finding__audit", "review", "owner", "verified_by")
+        .order_by("due_date", "number")
     )
 
 
@@ -153,8 +157,10 @@ def overdue_corrective_actions_for(organization: Organization, *, owner=None) ->
 
 
 def management_reviews_for(organization: Organization) -> QuerySet[ManagementReview]:
-    return ManagementReview.objects.for_organization(organization).prefetch_related(
-        Prefetch("actions", queryset=CorrectiveAction.objects.select_related("owner").order_by("number"))
+    return (
+        ManagementReview.objects.for_organization(organization)
+        .prefetch_related(Prefetch("actions", queryset=CorrectiveAction.objects.order_by("number")))
+        .order_by("-date", "-number")
     )
 
 
