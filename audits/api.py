@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, RecordHistoryActionMixin
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, HistoryEntrySerializer, RecordHistoryActionMixin
 from core.registers.filters import RegisterFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin
@@ -45,11 +45,14 @@ _WRITE = {400: _400, 401: _401, 403: _403, 404: _404}
 _P = [ORGANIZATION_SLUG_PARAMETER]
 
 
-def _crud(serializer, *, create=True, update=True, delete=False) -> dict:
+def _crud(serializer, *, create=True, update=True, delete=False, filtered=True) -> dict:
+    filter_error = (
+        {400: OpenApiResponse(description="A filter has a value it does not know.")} if filtered else {}
+    )
     views = {
-        "list": extend_schema(parameters=_P, responses={200: serializer(many=True), **_READ}),
+        "list": extend_schema(parameters=_P, responses={200: serializer(many=True), **filter_error, **_READ}),
         "retrieve": extend_schema(parameters=_P, responses={200: serializer, **_READ}),
-        "history": extend_schema(parameters=_P, responses={**_READ}),
+        "history": extend_schema(parameters=_P, responses={200: HistoryEntrySerializer, **_READ}),
     }
     if create:
         views["create"] = extend_schema(parameters=_P, responses={201: serializer, **_WRITE})
@@ -417,7 +420,7 @@ class CorrectiveActionViewSet(
 # --- Management reviews -----------------------------------------------------------------------
 
 
-@extend_schema_view(**_crud(ManagementReviewSerializer))
+@extend_schema_view(**_crud(ManagementReviewSerializer, filtered=False))
 @extend_schema(tags=["audits"])
 class ManagementReviewViewSet(
     _Scoped,
