@@ -165,3 +165,12 @@ def test_api_start_without_an_approved_version_is_400(api_as, acme, alice):
     response = api_as(alice).post(f"{BASE}/audits/{audit.pk}/start/")
     assert response.status_code == 400
     assert "No SoA version is approved" in str(response.json())
+
+
+def test_the_admin_is_read_only(client, records, django_user_model):
+    staff = django_user_model.objects.create_superuser("support", "support@example.com", "pw-Support-1")
+    client.force_login(staff)
+    audit = records["audits"]
+    assert client.get(f"/admin/audits/audit/{audit}/change/").status_code == 200
+    assert client.post(f"/admin/audits/audit/{audit}/delete/").status_code == 403
+    assert client.get("/admin/audits/audit/add/").status_code == 403
