@@ -50,7 +50,7 @@ def test_a_name_that_does_not_match_the_type_is_refused(audit, audrey):
 
 
 def test_a_file_over_the_limit_is_refused(audit, audrey, monkeypatch):
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(services.results, "EVIDENCE_MAX_BYTES", 1024 * 1024)
     upload = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024), content_type="application/pdf")
     with pytest.raises(ValidationError, match="larger than 1 MB"):
         services.evidence_file_add(item=_item(audit), actor=audrey, upload=upload)
