@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = "Audits"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -6,6 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
+from audits.api import (
+    AuditItemViewSet,
+    AuditViewSet,
+    CorrectiveActionViewSet,
+    FindingViewSet,
+    ManagementReviewViewSet,
+)
 from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
 from documents.api import GeneratedDocumentViewSet
 from organizations.api import AuditTrailView, MemberViewSet, OrganizationViewSet
@@ -36,6 +43,11 @@ router.register(rf"{ORG}/impact-assessments", ImpactAssessmentViewSet, basename=
 router.register(rf"{ORG}/impact-items", ImpactItemViewSet, basename="impact-item")
 router.register(rf"{ORG}/soa", SoAEntryViewSet, basename="soa-entry")
 router.register(rf"{ORG}/soa-versions", SoAVersionViewSet, basename="soa-version")
+router.register(rf"{ORG}/audits", AuditViewSet, basename="audit")
+router.register(rf"{ORG}/audit-items", AuditItemViewSet, basename="audit-item")
+router.register(rf"{ORG}/findings", FindingViewSet, basename="finding")
+router.register(rf"{ORG}/corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
+router.register(rf"{ORG}/management-reviews", ManagementReviewViewSet, basename="management-review")
 router.register(rf"{ORG}/documents", GeneratedDocumentViewSet, basename="document")
 
 urlpatterns = [

@@ -251,6 +251,15 @@ SPECTACULAR_SETTINGS = {
         "AssetKindEnum": "assets.models.AssetKind",
         "SoAReasonKindEnum": "soa.models.ReasonKind",
         "SoAImplementationStatusEnum": "soa.models.ImplementationStatus",
+        "AssetRelationTypeEnum": "assets.models.RelationType",
+        "ImpactSeverityEnum": "risks.models.ImpactSeverity",
+        "AuditTypeEnum": "audits.models.AuditType",
+        "AuditStatusEnum": "audits.models.AuditStatus",
+        "AuditResultEnum": "audits.models.Result",
+        "FindingSeverityEnum": "audits.models.Severity",
+        "FindingStatusEnum": "audits.models.FindingStatus",
+        "VerificationResultEnum": "audits.models.Verification",
+        "CorrectiveActionStatusEnum": "audits.models.ActionStatus",
     },
 }
 

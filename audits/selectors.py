@@ -1,0 +1,309 @@
+"""Reads of the audit programme, shaped so that a list page, an export, the API
+and the audit pack use the same querysets (each in a fixed number of queries)."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from controls.models import Framework
+from organizations.models import Organization
+from risks.models import AssessmentStatus, ImpactAssessment, Level, Risk, RiskStatus
+from soa.models import ImplementationStatus, SoAEntry, SoAVersion, SoAVersionRow
+
+from .models import (
+    NONCONFORMITIES,
+    PENDING_ACTION_STATUSES,
+    Audit,
+    AuditStatus,
+    AuditTeamMember,
+    ChecklistItem,
+    CorrectiveAction,
+    EvidenceFile,
+    Finding,
+    FindingStatus,
+    ManagementReview,
+    Result,
+    Verification,
+)
+
+
+def _get(queryset: QuerySet, pk, what: str):
+    try:
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No such {what}") from None
+
+
+# --- Audits ---------------------------------------------------------------------------------
+
+
+def audits_for(organization: Organization) -> QuerySet[Audit]:
+    """The organization's audits with their lead, team, scope and item counts."""
+    return (
+        Audit.objects.for_organization(organization)
+        .select_related("lead_auditor", "soa_version")
+        .prefetch_related(
+            Prefetch("team_members", queryset=AuditTeamMember.objects.select_related("user")),
+            "themes__framework",
+            "assets",
+        )
+        .annotate(
+            item_count=Count("items", distinct=True),
+            recorded_count=Count("items", filter=~Q(items__result=""), distinct=True),
+            finding_count=Count("findings", distinct=True),
+        )
+        .order_by("-planned_start", "-number")
+    )
+
+
+def audit_get(*, organization: Organization, audit_id) -> Audit:
+    return _get(audits_for(organization), audit_id, "audit")
+
+
+def audit_team_ids(audit: Audit) -> set[int]:
+    """The users assigned to the audit: its lead auditor and its team."""
+    team = {m.user_id for m in audit.team_members.all()}
+    return team | {audit.lead_auditor_id}
+
+
+def frameworks_in_scope(audit: Audit) -> list[Framework]:
+    """The audit's frameworks in catalogue order."""
+    return list(Framework.objects.filter(code__in=audit.frameworks).order_by("order", "code"))
+
+
+# --- Checklist ------------------------------------------------------------------------------
+
+
+def _items(queryset: QuerySet[ChecklistItem]) -> QuerySet[ChecklistItem]:
+    return queryset.select_related(
+        "audit",
+        "clause__framework",
+        "counterpart_clause__framework",
+        "control__framework",
+        "soa_row",
+        "recorded_by",
+    ).prefetch_related(Prefetch("evidence_files", queryset=EvidenceFile.objects.order_by("id")))
+
+
+def checklist_items_for(organization: Organization) -> QuerySet[ChecklistItem]:
+    return _items(ChecklistItem.objects.for_organization(organization)).order_by("audit_id", "position")
+
+
+def checklist_of(audit: Audit) -> QuerySet[ChecklistItem]:
+    """The audit's checklist in order: clauses 4-10, then the controls."""
+    return _items(ChecklistItem.objects.filter(audit=audit)).order_by("position")
+
+
+def checklist_item_get(*, organization: Organization, item_id) -> ChecklistItem:
+    return _get(checklist_items_for(organization), item_id, "checklist item")
+
+
+def checklist_results(audit: Audit) -> dict[str, int]:
+    """How many items have each result (``""``: not recorded yet)."""
+    rows = ChecklistItem.objects.filter(audit=audit).order_by().values("result").annotate(n=Count("id"))
+    counts = dict.fromkeys(["", *Result.values], 0)
+    counts.update({row["result"]: row["n"] for row in rows})
+    return counts
+
+
+# --- Findings and corrective actions ----------------------------------------------------------
+
+
+def findings_for(organization: Organization) -> QuerySet[Finding]:
+    return (
+        Finding.objects.for_organization(organization)
+        .select_related(
+            "audit",
+            "checklist_item__clause__framework",
+            "checklist_item__counterpart_clause__framework",
+            "checklist_item__control__framework",
+            "closed_by",
+        )
+        .prefetch_related(Prefetch("actions", queryset=CorrectiveAction.objects.order_by("number")))
+        .order_by("-audit__number", "number")
+    )
+
+
+def finding_get(*, organization: Organization, finding_id) -> Finding:
+    return _get(findings_for(organization), finding_id, "finding")
+
+
+def corrective_actions_for(organization: Organization) -> QuerySet[CorrectiveAction]:
+    return (
+        CorrectiveAction.objects.for_organization(organization)
+        .select_related("finding__audit", "review", "owner", "verified_by")
+        .order_by("due_date", "number")
+    )
+
+
+def corrective_action_get(*, organization: Organization, action_id) -> CorrectiveAction:
+    return _get(corrective_actions_for(organization), action_id, "corrective action")
+
+
+def overdue_corrective_actions_for(organization: Organization, *, owner=None) -> QuerySet[CorrectiveAction]:
+    """Pending corrective and review actions past their due date, most overdue first
+    (for the overview's count and a member's "my work" with ``owner=``)."""
+    actions = corrective_actions_for(organization).filter(
+        status__in=PENDING_ACTION_STATUSES, due_date__lt=timezone.localdate()
+    )
+    if owner is not None:
+        actions = actions.filter(owner=owner)
+    return actions.order_by("due_date", "number")
+
+
+# --- Management reviews -----------------------------------------------------------------------
+
+
+def management_reviews_for(organization: Organization) -> QuerySet[ManagementReview]:
+    return (
+        ManagementReview.objects.for_organization(organization)
+        .prefetch_related(Prefetch("actions", queryset=CorrectiveAction.objects.order_by("number")))
+        .order_by("-date", "-number")
+    )
+
+
+def management_review_get(*, organization: Organization, review_id) -> ManagementReview:
+    return _get(management_reviews_for(organization), review_id, "management review")
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the current time zone: "as of" a day includes all of it."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+
+
+def management_review_inputs(organization: Organization, *, as_of: datetime.date, review_id=None) -> dict:
+    """The inputs 9.3.2 asks for, from the organization's own data as of ``as_of``:
+    records that existed by the end of that day, counted as they stand now.
+
+    - ``previous_actions``: the actions of earlier reviews, by status, with how
+      many are verified effective and how many are overdue on that day;
+    - ``audits``: audits closed since the previous review (or ever, for the
+      first) up to that day, each with its results;
+    - ``nonconformities``: findings raised by then, open and closed, by severity;
+    - ``risks``: the open risks by current level, accepted and overdue for review;
+    - ``impact_assessments``: AI system impact assessments, signed off or not;
+    - ``soa``: the latest version approved by then, and the live rows by status.
+    """
+    end = _end_of(as_of)
+    earlier = ManagementReview.objects.for_organization(organization).filter(date__lt=as_of)
+    if review_id is not None:
+        earlier = earlier.exclude(pk=review_id)
+    previous = earlier.order_by("-date", "-number").first()
+
+    actions = CorrectiveAction.objects.for_organization(organization).filter(
+        review__in=earlier, created_at__lt=end
+    )
+    action_counts = actions.order_by().aggregate(
+        total=Count("id"),
+        **{status: Count("id", filter=Q(status=status)) for status in ("open", "in_progress", "done")},
+        verified_effective=Count("id", filter=Q(verification_result=Verification.EFFECTIVE)),
+        overdue=Count("id", filter=Q(status__in=PENDING_ACTION_STATUSES, due_date__lt=as_of)),
+    )
+
+    closed = Audit.objects.for_organization(organization).filter(
+        status=AuditStatus.CLOSED, actual_end__lte=as_of
+    )
+    if previous is not None:
+        closed = closed.filter(actual_end__gt=previous.date)
+    closed = list(closed.order_by("actual_end", "number"))
+    results = {
+        (row["audit_id"], row["result"]): row["n"]
+        for row in ChecklistItem.objects.filter(audit__in=closed)
+        .order_by()
+        .values("audit_id", "result")
+        .annotate(n=Count("id"))
+    }
+    audits = [
+        {
+            "reference": audit.reference,
+            "title": audit.title,
+            "type": audit.type,
+            "frameworks": audit.frameworks,
+            "actual_end": audit.actual_end.isoformat(),
+            "results": {value: results.get((audit.pk, value), 0) for value in Result.values},
+        }
+        for audit in closed
+    ]
+
+    findings = Finding.objects.for_organization(organization).filter(created_at__lt=end)
+    closed_by_then = Q(status=FindingStatus.CLOSED, closed_at__lt=end)
+    finding_counts = findings.order_by().aggregate(
+        **{f"{s}_open": Count("id", filter=Q(severity=s) & ~closed_by_then) for s in NONCONFORMITIES},
+        **{f"{s}_closed": Count("id", filter=Q(severity=s) & closed_by_then) for s in NONCONFORMITIES},
+    )
+
+    risks = Risk.objects.for_organization(organization).filter(created_at__lt=end).order_by()
+    open_risks = ~Q(status=RiskStatus.CLOSED)
+    risk_counts = risks.aggregate(
+        open=Count("id", filter=open_risks),
+        accepted=Count("id", filter=Q(status=RiskStatus.ACCEPTED)),
+        review_overdue=Count("id", filter=open_risks & Q(next_review_date__lt=as_of)),
+        **{level: Count("id", filter=open_risks & Q(level=level)) for level in Level.values},
+    )
+
+    assessments = ImpactAssessment.objects.for_organization(organization).filter(created_at__lt=end)
+    assessment_counts = assessments.order_by().aggregate(
+        total=Count("id"),
+        signed_off=Count("id", filter=Q(status=AssessmentStatus.SIGNED_OFF, signed_off_at__lt=end)),
+    )
+
+    version = (
+        SoAVersion.objects.for_organization(organization)
+        .filter(approved_at__lt=end)
+        .order_by("-number")
+        .first()
+    )
+    version_counts = None
+    if version is not None:
+        version_counts = (
+            SoAVersionRow.objects.filter(version=version)
+            .order_by()
+            .aggregate(
+                n_applicable=Count("id", filter=Q(applicable=True)),
+                n_implemented=Count("id", filter=Q(applicable=True, status=ImplementationStatus.IMPLEMENTED)),
+            )
+        )
+    live = (
+        SoAEntry.objects.for_organization(organization)
+        .order_by()
+        .aggregate(
+            n_applicable=Count("id", filter=Q(applicable=True)),
+            n_undecided=Count("id", filter=Q(applicable__isnull=True)),
+            **{
+                f"n_{status}": Count("id", filter=Q(applicable=True, status=status))
+                for status in ImplementationStatus.values
+            },
+        )
+    )
+
+    return {
+        "as_of": as_of.isoformat(),
+        "previous_review": previous.date.isoformat() if previous is not None else None,
+        "previous_actions": action_counts,
+        "audits": audits,
+        "nonconformities": {
+            severity: {
+                "open": finding_counts[f"{severity}_open"],
+                "closed": finding_counts[f"{severity}_closed"],
+            }
+            for severity in sorted(NONCONFORMITIES)
+        },
+        "risks": {
+            "open": risk_counts["open"],
+            "by_level": {level: risk_counts[level] for level in Level.values},
+            "accepted": risk_counts["accepted"],
+            "review_overdue": risk_counts["review_overdue"],
+        },
+        "impact_assessments": assessment_counts,
+        "soa": {
+            "version": version.number if version is not None else None,
+            "version_approved_at": version.approved_at.isoformat() if version is not None else None,
+            "version_applicable": version_counts["n_applicable"] if version_counts else None,
+            "version_implemented": version_counts["n_implemented"] if version_counts else None,
+            "live_applicable": live["n_applicable"],
+            "live_undecided": live["n_undecided"],
+            "live_by_status": {status: live[f"n_{status}"] for status in ImplementationStatus.values},
+        },
+    }
