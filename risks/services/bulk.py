@@ -13,7 +13,9 @@ from simple_history.utils import bulk_create_with_history
 
 from assets.models import Asset
 from controls.models import Control
+from core.identifiers import identifier_number_next, identifier_number_seen
 from core.roles import Capability
+from core.services import history_reason
 from organizations.models import Organization
 
 from .. import selectors
@@ -21,8 +23,10 @@ from ..models import Risk, RiskAsset, RiskControl, RiskStatus, risk_reference
 from ._access import acting_membership, ensure_can_create, member_ids, merge_errors
 from .register import (
     ABOVE_APPETITE_JUSTIFICATION_MIN,
+    REFERENCE_KIND,
     apply_values,
-    next_number,
+    highest_number,
+    number_take,
     review_date_default,
     risk_errors,
 )
@@ -49,6 +53,8 @@ class RiskBulkPlan:
     risks: list[Risk]
     drafts: list[RiskDraft]
     errors: dict[int, dict[str, list[str]]]
+    generated: list[int] = field(default_factory=list)  # indexes whose number the counter gives
+    highest_number: int = 0  # the highest number in the organization and the batch
 
     @property
     def is_valid(self) -> bool:
@@ -124,15 +130,23 @@ def risk_bulk_validate(
             found[index].setdefault("reference", []).append(f"{label} already exists in this organization.")
         else:
             first[draft.number] = index
-    number = max([next_number(organization) - 1, *(d.number or 0 for d in drafts)])
-    for risk, draft in zip(risks, drafts, strict=True):
+    # Risks without a reference get the numbers the counter would give, so that a preview
+    # shows them; ``risk_bulk_create`` takes them for real when it writes.
+    highest = max([highest_number(organization), *(d.number or 0 for d in drafts)])
+    number = identifier_number_next(organization=organization, kind=REFERENCE_KIND, at_least=highest)
+    generated = []
+    for index, (risk, draft) in enumerate(zip(risks, drafts, strict=True)):
         if draft.number:
             risk.number = draft.number
         else:
-            number += 1
-            risk.number = number
+            generated.append(index)
+            risk.number = number + len(generated) - 1
     return RiskBulkPlan(
-        risks=risks, drafts=list(drafts), errors={i: f for i, f in sorted(found.items()) if f}
+        risks=risks,
+        drafts=list(drafts),
+        errors={i: f for i, f in sorted(found.items()) if f},
+        generated=generated,
+        highest_number=highest,
     )
 
 
@@ -166,10 +180,17 @@ def risk_bulk_create(
     *, organization: Organization, actor, drafts: Sequence[RiskDraft], reason: str = "Risks imported"
 ) -> list[Risk]:
     """Create every draft with its links, or nothing. Raises ``RiskBulkError`` with the per-item errors."""
+    reason = history_reason(reason)
     with transaction.atomic():
         plan = risk_bulk_validate(organization=organization, actor=actor, drafts=drafts)
         if not plan.is_valid:
             raise RiskBulkError(plan)
+        if plan.generated:
+            first = number_take(organization, count=len(plan.generated), at_least=plan.highest_number)
+            for offset, index in enumerate(plan.generated):
+                plan.risks[index].number = first + offset
+        else:
+            identifier_number_seen(organization=organization, kind=REFERENCE_KIND, number=plan.highest_number)
         try:
             risks = bulk_create_with_history(
                 plan.risks, Risk, batch_size=500, default_user=actor, default_change_reason=reason
