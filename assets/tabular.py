@@ -341,6 +341,6 @@ def asset_import(*, organization: Organization, actor, rows: list[Row], filename
         raise AssetImportError(_row_errors(rows, plan.errors))
     reason = f"Imported from {filename}" if filename else "Imported from a file"
     try:
-        return asset_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason[:100])
+        return asset_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason)
     except AssetBulkError as exc:
         raise AssetImportError(_row_errors(rows, exc.plan.errors)) from None

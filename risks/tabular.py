@@ -370,6 +370,6 @@ def risk_import(*, organization: Organization, actor, rows: list[Row], filename:
         raise RiskImportError(_row_errors(rows, plan.errors))
     reason = f"Imported from {filename}" if filename else "Imported from a file"
     try:
-        return risk_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason[:100])
+        return risk_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason)
     except RiskBulkError as exc:
         raise RiskImportError(_row_errors(rows, exc.plan.errors)) from None
