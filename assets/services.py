@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Length, Lower
 from simple_history.utils import bulk_create_with_history
 
-from core.services import record_delete, record_save
+from core.deletion import DeletionImpact, record_delete_with_impact
+from core.identifiers import identifier_number_next, identifier_number_seen, identifier_numbers_take
+from core.services import history_reason, record_delete, record_save
 from organizations.models import Membership, Organization
 
 from .models import (
@@ -117,6 +118,29 @@ def _identifier_format(number: int) -> str:
     return f"{IDENTIFIER_PREFIX}{number:04d}"
 
 
+#: The ``core.identifiers`` counter of asset numbers.
+IDENTIFIER_KIND = "asset"
+
+
+def _identifier_number(identifier: str) -> int | None:
+    match = _NUMBERED_IDENTIFIER.match(identifier or "")
+    return int(match.group(1)) if match else None
+
+
+def _identifier_take(organization: Organization) -> str:
+    """The next ``AST-NNNN``, never one an asset had before (call inside the writing transaction)."""
+    number = identifier_numbers_take(
+        organization=organization, kind=IDENTIFIER_KIND, at_least=_highest_identifier_number(organization)
+    )
+    return _identifier_format(number)
+
+
+def _identifier_note(organization: Organization, identifier: str) -> None:
+    """An explicit ``AST-N`` moves the counter past N, so that it is never generated again."""
+    if (number := _identifier_number(identifier)) is not None:
+        identifier_number_seen(organization=organization, kind=IDENTIFIER_KIND, number=number)
+
+
 def _identifier_errors(identifier: str) -> str | None:
     if identifier and not IDENTIFIER_PATTERN.match(identifier):
         return "Use letters, digits and . _ / - only, starting with a letter or digit."
@@ -172,20 +196,28 @@ def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]
         errors["identifier"] = message
     elif not generated and _identifier_taken(organization, asset.identifier):
         errors["identifier"] = _IDENTIFIER_TAKEN
-    for attempt in range(5):
-        if generated:
-            asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1 + attempt)
-        try:
-            asset.full_clean(validate_constraints=False)
-        except ValidationError as exc:
-            errors = {**_validation_errors(exc), **errors}
-        if errors:
-            raise ValidationError(errors)
+    if generated:
+        # A placeholder of the right shape for validation; the number is taken when writing.
+        asset.identifier = _identifier_format(
+            identifier_number_next(organization=organization, kind=IDENTIFIER_KIND)
+        )
+    try:
+        asset.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = {**_validation_errors(exc), **errors}
+    if errors:
+        raise ValidationError(errors)
+    for _attempt in range(5):
         try:
             with transaction.atomic():
+                if generated:
+                    asset.identifier = _identifier_take(organization)
+                else:
+                    _identifier_note(organization, asset.identifier)
                 return record_save(asset, actor=actor, reason="Asset registered")
         except IntegrityError:
             # Someone else took the identifier between our read and our write.
+            asset.pk = None
             if not generated:
                 raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
     raise ValidationError({"identifier": "Could not find a free identifier; give one explicitly."})
@@ -197,10 +229,14 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
     membership = _acting_membership(organization, actor)
     _ensure_can_edit(membership, asset)
     changed = _apply(asset, values)
+    generated = False
     if "identifier" in values:
         asset.identifier = (asset.identifier or "").strip()
         if not asset.identifier:
-            asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1)
+            generated = True
+            asset.identifier = _identifier_format(
+                identifier_number_next(organization=organization, kind=IDENTIFIER_KIND)
+            )
     errors = _people_errors(asset, membership=membership, member_ids=_member_ids(organization))
     if message := _identifier_errors(asset.identifier):
         errors["identifier"] = message
@@ -215,22 +251,24 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
     update_fields = sorted({*changed, "criticality", "updated_at"})
     try:
         with transaction.atomic():
+            if generated:
+                asset.identifier = _identifier_take(organization)
+            elif "identifier" in values:
+                _identifier_note(organization, asset.identifier)
             return record_save(asset, actor=actor, reason="Asset changed", update_fields=update_fields)
     except IntegrityError:
         raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
 
 
-@transaction.atomic
-def asset_delete(*, asset: Asset, actor) -> None:
-    """Delete an asset and its relations; their history keeps them, with who deleted them."""
+def asset_delete(*, asset: Asset, actor) -> DeletionImpact:
+    """Delete an asset after saying what it affects (``core.deletion``): its links
+    to other assets and to risks are removed, each affected record's history
+    naming the asset; drafts of its impact assessments go with it. Raises
+    ``DeletionRefused`` (nothing written) while a signed-off assessment of it exists.
+    """
     membership = _acting_membership(asset.organization, actor)
     _ensure_can_edit(membership, asset)
-    relations = AssetRelation.objects.for_organization(asset.organization).filter(
-        Q(source=asset) | Q(target=asset)
-    )
-    for relation in relations:
-        record_delete(relation, actor=actor, reason=f"Asset {asset.identifier} deleted")
-    record_delete(asset, actor=actor, reason="Asset deleted")
+    return record_delete_with_impact(asset, actor=actor, reason="Asset deleted")
 
 
 # --- Relations ---------------------------------------------------------------
@@ -285,6 +323,8 @@ class AssetBulkPlan:
     assets: list[Asset]
     relations: list[tuple[int, str, int | Asset]]  # (source index, type, target index or existing asset)
     errors: dict[int, dict[str, list[str]]]
+    generated: list[int] = field(default_factory=list)  # indexes whose identifier the counter gives
+    highest_number: int = 0  # the highest AST-N in the organization and the batch
 
     @property
     def is_valid(self) -> bool:
@@ -375,20 +415,27 @@ def asset_bulk_validate(
             found[index].setdefault("identifier", []).append(
                 f"“{asset.identifier}” already exists in this organization."
             )
-    next_number = _highest_identifier_number(organization)
-    for asset in assets:
-        if match := _NUMBERED_IDENTIFIER.match(asset.identifier):
-            next_number = max(next_number, int(match.group(1)))
-    for asset in assets:
-        if not asset.identifier:
-            next_number += 1
-            asset.identifier = _identifier_format(next_number)
+    # Blank identifiers get the numbers the counter would give, so that a preview shows them;
+    # ``asset_bulk_create`` takes them for real when it writes.
+    highest = max(
+        [_highest_identifier_number(organization), *(_identifier_number(a.identifier) or 0 for a in assets)]
+    )
+    generated = [index for index, asset in enumerate(assets) if not asset.identifier]
+    number = identifier_number_next(organization=organization, kind=IDENTIFIER_KIND, at_least=highest)
+    for offset, index in enumerate(generated):
+        assets[index].identifier = _identifier_format(number + offset)
 
     relations = _bulk_relations(organization, drafts, assets, first_index, found)
     for index, fields in list(found.items()):
         if not fields:
             del found[index]
-    return AssetBulkPlan(assets=assets, relations=relations, errors=dict(sorted(found.items())))
+    return AssetBulkPlan(
+        assets=assets,
+        relations=relations,
+        errors=dict(sorted(found.items())),
+        generated=generated,
+        highest_number=highest,
+    )
 
 
 def _existing_by_identifier(organization: Organization, identifiers: list[str]) -> dict[str, Asset]:
@@ -457,10 +504,24 @@ def asset_bulk_create(
     invalid. Rows are inserted with ``bulk_create_with_history``, so each
     asset and relation gets a "created" history entry naming ``actor``.
     """
+    reason = history_reason(reason)
     with transaction.atomic():
         plan = asset_bulk_validate(organization=organization, actor=actor, drafts=drafts)
         if not plan.is_valid:
             raise AssetBulkError(plan)
+        if plan.generated:
+            first = identifier_numbers_take(
+                organization=organization,
+                kind=IDENTIFIER_KIND,
+                count=len(plan.generated),
+                at_least=plan.highest_number,
+            )
+            for offset, index in enumerate(plan.generated):
+                plan.assets[index].identifier = _identifier_format(first + offset)
+        else:
+            identifier_number_seen(
+                organization=organization, kind=IDENTIFIER_KIND, number=plan.highest_number
+            )
         try:
             assets = bulk_create_with_history(
                 plan.assets, Asset, batch_size=500, default_user=actor, default_change_reason=reason

@@ -12,7 +12,7 @@ from django.utils import timezone
 from assets.models import Asset, AssetKind
 from controls.models import Control
 from controls.selectors import ISO27001, ISO42001
-from core.history import FieldChange, HistoryEntry, history_for
+from core.history import FieldChange, HistoryEntry, history_for, known_rows
 from organizations.models import Organization
 
 from .models import (
@@ -35,11 +35,9 @@ from .models import (
 
 
 def methodology_for(organization: Organization) -> RiskMethodology:
-    """The organization's risk methodology, created with the defaults (5 x 5,
-    bands 1-3 / 4-9 / 10-15 / 16-25, appetite medium, review every 180 days)
-    the first time anyone needs it."""
-    methodology, _ = RiskMethodology.objects.get_or_create(organization=organization)
-    return methodology
+    """The organization's risk methodology (created with the organization:
+    ``services.methodology_create_default``); a read, it never writes."""
+    return RiskMethodology.objects.get(organization=organization)
 
 
 def levels_above(methodology: RiskMethodology) -> list[str]:
@@ -541,17 +539,18 @@ _ACTION_VERBS = {
 }
 
 
-def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    """The risk's own history ``entries`` with the changes to its treatment
-    controls, affected assets and treatment actions woven in, newest first —
-    each of those is a record of its own with its own history rows."""
+def risk_related_history(risk_id: int) -> list[HistoryEntry]:
+    """The changes to a risk's treatment controls, affected assets and treatment
+    actions — each a record of its own with its own history rows — as entries of
+    the risk's history (woven in by ``core.history.record_history``; see ``risks.apps``).
+    A deleted asset is named as it was last known."""
     extra: list[HistoryEntry] = []
     for model, field_name, related_model in (
         (RiskControl, "control", Control),
         (RiskAsset, "asset", Asset),
     ):
-        records = list(model.history.filter(risk_id=risk.pk).select_related("history_user"))
-        names = related_model._base_manager.in_bulk({getattr(r, f"{field_name}_id") for r in records})
+        records = list(model.history.filter(risk_id=risk_id).select_related("history_user"))
+        names = known_rows(related_model, {getattr(r, f"{field_name}_id") for r in records})
         added, removed, label = _LINK_VERBS[field_name]
         for record in records:
             if record.history_type not in "+-":
@@ -559,8 +558,10 @@ def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
             target = names.get(getattr(record, f"{field_name}_id"))
             if field_name == "control" and target is not None:
                 name = f"{control_label(target)} {target.title}"
+            elif target is not None:
+                name = f"{target} (deleted)" if getattr(target, "_deleted", False) else str(target)
             else:
-                name = str(target) if target is not None else "(deleted)"
+                name = "(deleted)"
             new, old = (name, "—") if record.history_type == "+" else ("—", name)
             extra.append(
                 HistoryEntry(
@@ -572,11 +573,11 @@ def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
                 )
             )
     action_ids = (
-        TreatmentAction.history.filter(risk_id=risk.pk).order_by().values_list("id", flat=True).distinct()
+        TreatmentAction.history.filter(risk_id=risk_id).order_by().values_list("id", flat=True).distinct()
     )
     for action_id in action_ids:
         for entry in history_for(TreatmentAction(pk=action_id)):
             entry.action = _ACTION_VERBS.get(entry.action, entry.action)
             entry.changes = [c for c in entry.changes if c.field != "risk"]
             extra.append(entry)
-    return sorted([*entries, *extra], key=lambda e: e.when, reverse=True)
+    return extra
