@@ -181,7 +181,7 @@ class HeatAxisLabel:
 @dataclass
 class HeatMap:
     """A likelihood x impact matrix with the number of open risks in each cell,
-    laid out for the SVG partial ``risks/_heat_map.html`` (cell positions in
+    laid out for the SVG partial ``partials/_heat_map.html`` (cell positions in
     SVG units, colours as attributes, so the same drawing serves PDFs)."""
 
     kind: str
