@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -230,6 +231,7 @@ def heat_map(
     kind: str = INHERENT,
     queryset: QuerySet[Risk] | None = None,
     methodology: RiskMethodology | None = None,
+    counts: dict | None = None,
 ) -> HeatMap:
     """The inherent or residual heat map of the organization's open risks (of
     ``queryset`` when given), in one query. On the residual map a risk
@@ -239,22 +241,8 @@ def heat_map(
     ``residual_cell=L-I``, open risks only) that filters the register to it.
     """
     methodology = methodology or methodology_for(organization)
-    risks = (queryset if queryset is not None else Risk.objects.for_organization(organization)).exclude(
-        status=RiskStatus.CLOSED
-    )
-    if kind == RESIDUAL:
-        risks = risks.annotate(
-            cell_l=Coalesce("residual_likelihood", "inherent_likelihood"),
-            cell_i=Coalesce("residual_impact", "inherent_impact"),
-        )
-    else:
-        risks = risks.annotate(
-            cell_l=Coalesce("inherent_likelihood", 0), cell_i=Coalesce("inherent_impact", 0)
-        )
-    counts = {
-        (row["cell_l"], row["cell_i"]): row["n"]
-        for row in risks.order_by().values("cell_l", "cell_i").annotate(n=Count("id"))
-    }
+    if counts is None:
+        counts = _cell_counts(organization, queryset)[kind]
     width, height = methodology.likelihood_size, methodology.impact_size
     heat = HeatMap(
         kind=kind,
@@ -312,19 +300,38 @@ def heat_map(
     return heat
 
 
+def _cell_counts(organization: Organization, queryset: QuerySet[Risk] | None) -> dict[str, dict]:
+    """The open risks per inherent and per residual cell, in one query."""
+    risks = (queryset if queryset is not None else Risk.objects.for_organization(organization)).exclude(
+        status=RiskStatus.CLOSED
+    )
+    rows = (
+        risks.order_by()
+        .values("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+        .annotate(n=Count("id"))
+    )
+    inherent: Counter = Counter()
+    residual: Counter = Counter()
+    for row in rows:
+        likelihood, impact = row["inherent_likelihood"], row["inherent_impact"]
+        inherent[(likelihood or 0, impact or 0)] += row["n"]
+        # Each axis of the residual map falls back to the inherent rating on its own.
+        residual[(row["residual_likelihood"] or likelihood, row["residual_impact"] or impact)] += row["n"]
+    return {INHERENT: dict(inherent), RESIDUAL: dict(residual)}
+
+
 def heat_maps(organization: Organization, *, queryset=None, methodology=None) -> tuple[HeatMap, HeatMap]:
     methodology = methodology or methodology_for(organization)
+    counts = _cell_counts(organization, queryset)
     return (
-        heat_map(organization, kind=INHERENT, queryset=queryset, methodology=methodology),
-        heat_map(organization, kind=RESIDUAL, queryset=queryset, methodology=methodology),
+        heat_map(organization, kind=INHERENT, methodology=methodology, counts=counts[INHERENT]),
+        heat_map(organization, kind=RESIDUAL, methodology=methodology, counts=counts[RESIDUAL]),
     )
 
 
 def methodology_matrix(methodology: RiskMethodology) -> HeatMap:
     """The methodology's matrix with each cell's score and band (no risks): what the bands look like."""
-    heat = heat_map(
-        methodology.organization, kind=INHERENT, queryset=Risk.objects.none(), methodology=methodology
-    )
+    heat = heat_map(methodology.organization, kind=INHERENT, methodology=methodology, counts={})
     heat.title = "Levels on the matrix"
     return heat
 
