@@ -6,4 +6,10 @@ class AssetsConfig(AppConfig):
     verbose_name = "Assets"
 
     def ready(self):
+        from core.history import related_history_register
+
         from . import deletion  # noqa: F401  (registers what deleting an asset affects)
+        from .models import Asset
+        from .selectors import asset_related_history
+
+        related_history_register(Asset, asset_related_history)

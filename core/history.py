@@ -95,6 +95,13 @@ def known_rows(model, ids) -> dict:
     return rows
 
 
+def known_label(obj) -> str:
+    """How history names a row from ``known_rows``: as it was, marked when it is gone."""
+    if obj is None:
+        return "(deleted)"
+    return f"{obj} (deleted)" if getattr(obj, "_deleted", False) else str(obj)
+
+
 def related_rows(wanted: dict) -> dict:
     """The rows named by foreign keys in changes, one or two queries per related model."""
     related = {}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from assets.models import Asset, AssetKind
 from controls.models import Control
 from controls.selectors import ISO27001, ISO42001
-from core.history import FieldChange, HistoryEntry, history_for, known_rows
+from core.history import FieldChange, HistoryEntry, history_for, known_label, known_rows
 from organizations.models import Organization
 
 from .models import (
@@ -565,10 +565,8 @@ def risk_related_history(risk_id: int) -> list[HistoryEntry]:
             target = names.get(getattr(record, f"{field_name}_id"))
             if field_name == "control" and target is not None:
                 name = f"{control_label(target)} {target.title}"
-            elif target is not None:
-                name = f"{target} (deleted)" if getattr(target, "_deleted", False) else str(target)
             else:
-                name = "(deleted)"
+                name = known_label(target)
             new, old = (name, "—") if record.history_type == "+" else ("—", name)
             extra.append(
                 HistoryEntry(

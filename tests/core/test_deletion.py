@@ -8,6 +8,7 @@ from django.db.models import RestrictedError
 
 from assets import services as asset_services
 from assets.models import Asset, AssetRelation
+from assets.selectors import asset_related_history
 from core.deletion import DeletionRefused, deletion_impact
 from core.history import history_for
 from core.roles import Role
@@ -110,8 +111,15 @@ def test_the_risk_history_page_says_what_was_deleted(client, acme, alice, payrol
 
 
 def test_relations_are_removed_with_a_reason_that_names_the_asset(acme, alice, payroll, system):
-    relation = AssetRelationFactory(organization=acme, source=system, target=payroll, type="uses")
+    relation = asset_services.asset_relation_create(
+        organization=acme, actor=alice, source=system, target=payroll, type="uses"
+    )
     asset_services.asset_delete(asset=payroll, actor=alice)
+    # The asset at the other end says so in its own history.
+    unlinked = [e for e in asset_related_history(system.pk) if e.action == "Unlinked"]
+    assert [(e.reason, e.changes[0].old) for e in unlinked] == [
+        ("Asset AST-0007 Payroll DB was deleted and unlinked", "Uses AST-0007 Payroll DB (deleted)")
+    ]
     assert not AssetRelation.objects.filter(pk=relation.pk).exists()
     gone = AssetRelation.history.filter(id=relation.pk).latest()
     assert (gone.history_type, gone.history_user, gone.history_change_reason) == (
