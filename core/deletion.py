@@ -138,7 +138,7 @@ def deletion_impact(record: models.Model, *, actor=None) -> DeletionImpact:
     """Everything deleting ``record`` would affect, and what would refuse it (reads only)."""
     impact = DeletionImpact(record=record, actor=actor)
     if isinstance(record, Freezable) and record.is_frozen_in_database():
-        impact.add(record, "is frozen", blocking=record.frozen_message)
+        impact.add(record, "stays on record", blocking="is frozen (signed off, approved or closed)")
     for model in type(record).__mro__:
         for contributor in _contributors.get(model, []):
             contributor(impact)

@@ -9,7 +9,7 @@ from django.db.models import RestrictedError
 from assets import services as asset_services
 from assets.models import Asset, AssetRelation
 from assets.selectors import asset_related_history
-from core.deletion import DeletionRefused, deletion_impact
+from core.deletion import DeletionRefused, deletion_impact, record_delete_with_impact
 from core.history import history_for
 from core.roles import Role
 from risks import services
@@ -227,3 +227,13 @@ def test_a_bare_orm_delete_of_a_linked_asset_is_protected(acme, alice, payroll):
     _risk(acme, alice, assets=[payroll])
     with pytest.raises(RestrictedError):
         Asset.objects.filter(pk=payroll.pk).delete()
+
+
+def test_a_frozen_record_itself_refuses_the_kernel_delete(acme, alice, system):
+    assessment = _assessment(acme, alice, system, sign=True)
+    with pytest.raises(DeletionRefused) as refused:
+        record_delete_with_impact(assessment, actor=alice)
+    assert refused.value.messages == [
+        f"{assessment} cannot be deleted: {assessment} is frozen (signed off, approved or closed)."
+    ]
+    assert ImpactAssessment.objects.filter(pk=assessment.pk).exists()
