@@ -3,9 +3,11 @@ organization leaves the database as it was (the session aside). Rows an
 organization needs from the start (the default risk methodology) are made when
 it is created, not by the first read."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -109,3 +111,14 @@ def test_no_get_of_a_record_page_writes_a_row(client, acme, alice):
             answer = client.get(url)
         assert answer.status_code < 400, (url, answer.status_code)
         assert _writes(captured.captured_queries) == [], url
+
+
+def test_the_migration_gives_existing_organizations_their_methodology(acme, globex):
+    RiskMethodology.objects.filter(organization=acme).delete()
+    kept = RiskMethodology.objects.get(organization=globex)
+    migration = importlib.import_module("risks.migrations.0003_default_methodology")
+    migration.create_methodologies(django_apps, None)
+    created = RiskMethodology.objects.get(organization=acme)
+    assert (created.likelihood_size, created.impact_size, created.risk_appetite) == (5, 5, "medium")
+    assert created.history.filter(history_type="+").latest().history_change_reason == "Default methodology"
+    assert RiskMethodology.objects.get(organization=globex) == kept
