@@ -237,3 +237,11 @@ def test_a_frozen_record_itself_refuses_the_kernel_delete(acme, alice, system):
         f"{assessment} cannot be deleted: {assessment} is frozen (signed off, approved or closed)."
     ]
     assert ImpactAssessment.objects.filter(pk=assessment.pk).exists()
+
+
+def test_the_draft_assessment_confirm_page_lists_its_impacts(client, acme, alice, system, password):
+    assessment = _assessment(acme, alice, system)
+    client.login(username="alice", password=password)
+    page = client.get(f"/o/acme/risks/impact-assessments/{assessment.pk}/delete/").content.decode()
+    assert 'data-testid="deletion-impact"' in page
+    assert "Claims in a second language are scored lower." in page and "is deleted with it" in page
