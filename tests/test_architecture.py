@@ -156,6 +156,10 @@ CASCADE_ALLOWED = {
     ("risks.RiskControl", "risk"): "The risk's link to a treatment control is part of the risk.",
     ("risks.ImpactItem", "assessment"): "The impacts are part of the assessment version.",
     ("risks.ImpactReviewer", "assessment"): "The named reviewers are part of the assessment version.",
+    ("soa.SoAReason", "entry"): "The reasons for including a control are part of the SoA row.",
+    ("soa.SoAVersionRow", "version"): "The rows of an approved SoA version are part of the version.",
+    ("soa.SoAVersion", "supersedes"): "No delete reaches a frozen version (Freezable refuses it, cascades "
+    "included); CASCADE lets the refusal say why.",
 }
 
 
