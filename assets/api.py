@@ -11,7 +11,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from core.api.viewsets import DESTROY_RESPONSES, ORGANIZATION_SLUG_PARAMETER
 from core.registers.bulk import BulkError
 from core.registers.filters import RegisterFilterBackend
 from core.registers.serializers import (
@@ -37,7 +37,7 @@ _SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
     retrieve=_SCOPED,
     update=_SCOPED,
     partial_update=_SCOPED,
-    destroy=_SCOPED,
+    destroy=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER], responses=DESTROY_RESPONSES),
     history=_SCOPED,
 )
 @extend_schema(tags=["assets"])

@@ -6,6 +6,12 @@ class AssetsConfig(AppConfig):
     verbose_name = "Assets"
 
     def ready(self):
+        from core.history import related_history_register
+
+        from . import deletion  # noqa: F401  (registers what deleting an asset affects)
         from .documents import register_builders
+        from .models import Asset
+        from .selectors import asset_related_history
 
         register_builders()
+        related_history_register(Asset, asset_related_history)

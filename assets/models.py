@@ -228,6 +228,7 @@ class Asset(OrganizationOwned):
     """
 
     trail_url = "assets:detail"  # where the audit trail links to (core.audit_trail)
+    history_page = "assets:history"  # its one history page (organizations.views.RecordTrailView)
 
     kind = models.CharField(max_length=20, choices=AssetKind.choices)
     name = models.CharField(max_length=200)
@@ -436,8 +437,10 @@ class AssetRelation(OrganizationOwned):
 
     trail_parent = "source"  # where the audit trail links to (core.audit_trail)
 
-    source = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="relations_out")
-    target = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="relations_in")
+    # RESTRICT: PROTECT, except that deleting the organization takes both. An asset is
+    # deleted through ``core.deletion``, which removes its links in the open.
+    source = models.ForeignKey(Asset, on_delete=models.RESTRICT, related_name="relations_out")
+    target = models.ForeignKey(Asset, on_delete=models.RESTRICT, related_name="relations_in")
     type = models.CharField(max_length=20, choices=RelationType.choices)
     note = models.CharField(max_length=300, blank=True, help_text="Why or how, in a line.")
 

@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.fields import tags_parse
+from core.history import FieldChange, HistoryEntry, known_rows, who_did
 from organizations.models import Organization
 
 from .models import (
@@ -129,3 +130,44 @@ def asset_by_reference(*, organization: Organization, reference: str) -> Asset |
         return found
     by_name = list(queryset.filter(name__iexact=reference)[:2])
     return by_name[0] if len(by_name) == 1 else None
+
+
+_RELATION_VERBS = {"+": "Linked", "-": "Unlinked"}
+
+
+def asset_related_history(asset_id: int) -> list[HistoryEntry]:
+    """The links made to and from an asset, and removed, as entries of its history
+    (woven in by ``core.history.record_history``; see ``assets.apps``). The asset at
+    the other end is named as it was last known, also once deleted."""
+    records = list(
+        AssetRelation.history.filter(Q(source_id=asset_id) | Q(target_id=asset_id))
+        .filter(history_type__in=["+", "-"])
+        .select_related("history_user")
+    )
+    others = known_rows(
+        Asset, {r.target_id if r.source_id == asset_id else r.source_id for r in records} | {asset_id}
+    )
+    entries = []
+    for record in records:
+        outgoing = record.source_id == asset_id
+        other = others.get(record.target_id if outgoing else record.source_id)
+        name = (
+            "(deleted)"
+            if other is None
+            else f"{other} (deleted)"
+            if getattr(other, "_deleted", False)
+            else str(other)
+        )
+        label = RelationType(record.type).label if outgoing else RELATION_INVERSE_LABELS[record.type]
+        link = f"{label} {name}"
+        new, old = (link, "—") if record.history_type == "+" else ("—", link)
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=who_did(record),
+                action=_RELATION_VERBS[record.history_type],
+                reason=record.history_change_reason or "",
+                changes=[FieldChange(field="relation", label="Link", old=old, new=new)],
+            )
+        )
+    return entries

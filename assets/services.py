@@ -9,10 +9,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.db.models.functions import Length, Lower
 
-from core.registers.bulk import BulkError, BulkPlan, ItemErrors, bulk_insert, bulk_size_check, item_name
+from core.deletion import DeletionImpact, record_delete_with_impact
+from core.identifiers import identifier_number_next, identifier_number_seen, identifier_numbers_take
+from core.registers.bulk import (
+    BulkError,
+    BulkPlan,
+    ItemErrors,
+    bulk_insert,
+    bulk_numbers_preview,
+    bulk_numbers_take,
+    bulk_size_check,
+    item_name,
+)
 from core.registers.members import acting_membership, member_ids
 from core.registers.values import validation_errors, values_apply
 from core.services import record_delete, record_save
@@ -101,6 +111,33 @@ def _identifier_format(number: int) -> str:
     return f"{IDENTIFIER_PREFIX}{number:04d}"
 
 
+#: The ``core.identifiers`` counter of asset numbers.
+IDENTIFIER_KIND = "asset"
+
+
+def _identifier_number(identifier: str) -> int | None:
+    match = _NUMBERED_IDENTIFIER.match(identifier or "")
+    return int(match.group(1)) if match else None
+
+
+def _identifier_assign(asset: Asset, number: int) -> None:
+    asset.identifier = _identifier_format(number)
+
+
+def _identifier_take(organization: Organization) -> str:
+    """The next ``AST-NNNN``, never one an asset had before (call inside the writing transaction)."""
+    number = identifier_numbers_take(
+        organization=organization, kind=IDENTIFIER_KIND, at_least=_highest_identifier_number(organization)
+    )
+    return _identifier_format(number)
+
+
+def _identifier_note(organization: Organization, identifier: str) -> None:
+    """An explicit ``AST-N`` moves the counter past N, so that it is never generated again."""
+    if (number := _identifier_number(identifier)) is not None:
+        identifier_number_seen(organization=organization, kind=IDENTIFIER_KIND, number=number)
+
+
 def _identifier_errors(identifier: str) -> str | None:
     if identifier and not IDENTIFIER_PATTERN.match(identifier):
         return "Use letters, digits and . _ / - only, starting with a letter or digit."
@@ -143,20 +180,28 @@ def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]
         errors["identifier"] = message
     elif not generated and _identifier_taken(organization, asset.identifier):
         errors["identifier"] = _IDENTIFIER_TAKEN
-    for attempt in range(5):
-        if generated:
-            asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1 + attempt)
-        try:
-            asset.full_clean(validate_constraints=False)
-        except ValidationError as exc:
-            errors = {**validation_errors(exc), **errors}
-        if errors:
-            raise ValidationError(errors)
+    if generated:
+        # A placeholder of the right shape for validation; the number is taken when writing.
+        asset.identifier = _identifier_format(
+            identifier_number_next(organization=organization, kind=IDENTIFIER_KIND)
+        )
+    try:
+        asset.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = {**validation_errors(exc), **errors}
+    if errors:
+        raise ValidationError(errors)
+    for _attempt in range(5):
         try:
             with transaction.atomic():
+                if generated:
+                    asset.identifier = _identifier_take(organization)
+                else:
+                    _identifier_note(organization, asset.identifier)
                 return record_save(asset, actor=actor, reason="Asset registered")
         except IntegrityError:
             # Someone else took the identifier between our read and our write.
+            asset.pk = None
             if not generated:
                 raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
     raise ValidationError({"identifier": "Could not find a free identifier; give one explicitly."})
@@ -168,10 +213,14 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
     membership = _acting_membership(organization, actor)
     _ensure_can_edit(membership, asset)
     changed = _apply(asset, values)
+    generated = False
     if "identifier" in values:
         asset.identifier = (asset.identifier or "").strip()
         if not asset.identifier:
-            asset.identifier = _identifier_format(_highest_identifier_number(organization) + 1)
+            generated = True
+            asset.identifier = _identifier_format(
+                identifier_number_next(organization=organization, kind=IDENTIFIER_KIND)
+            )
     errors = _people_errors(asset, membership=membership, member_ids=member_ids(organization))
     if message := _identifier_errors(asset.identifier):
         errors["identifier"] = message
@@ -186,22 +235,24 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
     update_fields = sorted({*changed, "criticality", "updated_at"})
     try:
         with transaction.atomic():
+            if generated:
+                asset.identifier = _identifier_take(organization)
+            elif "identifier" in values:
+                _identifier_note(organization, asset.identifier)
             return record_save(asset, actor=actor, reason="Asset changed", update_fields=update_fields)
     except IntegrityError:
         raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
 
 
-@transaction.atomic
-def asset_delete(*, asset: Asset, actor) -> None:
-    """Delete an asset and its relations; their history keeps them, with who deleted them."""
+def asset_delete(*, asset: Asset, actor) -> DeletionImpact:
+    """Delete an asset after saying what it affects (``core.deletion``): its links
+    to other assets and to risks are removed, each affected record's history
+    naming the asset; drafts of its impact assessments go with it. Raises
+    ``DeletionRefused`` (nothing written) while a signed-off assessment of it exists.
+    """
     membership = _acting_membership(asset.organization, actor)
     _ensure_can_edit(membership, asset)
-    relations = AssetRelation.objects.for_organization(asset.organization).filter(
-        Q(source=asset) | Q(target=asset)
-    )
-    for relation in relations:
-        record_delete(relation, actor=actor, reason=f"Asset {asset.identifier} deleted")
-    record_delete(asset, actor=actor, reason="Asset deleted")
+    return record_delete_with_impact(asset, actor=actor, reason="Asset deleted")
 
 
 # --- Relations ---------------------------------------------------------------
@@ -314,17 +365,29 @@ def asset_bulk_validate(
     for index, asset in enumerate(assets):
         if asset.identifier and asset.identifier.lower() in existing:
             found.add(index, "identifier", f"“{asset.identifier}” already exists in this organization.")
-    next_number = _highest_identifier_number(organization)
-    for asset in assets:
-        if match := _NUMBERED_IDENTIFIER.match(asset.identifier):
-            next_number = max(next_number, int(match.group(1)))
-    for asset in assets:
-        if not asset.identifier:
-            next_number += 1
-            asset.identifier = _identifier_format(next_number)
+    # Blank identifiers get the numbers the counter would give, so that a preview shows them;
+    # ``asset_bulk_create`` takes them for real when it writes (``bulk_numbers_take``).
+    highest = max(
+        [_highest_identifier_number(organization), *(_identifier_number(a.identifier) or 0 for a in assets)]
+    )
+    numbered = bulk_numbers_preview(
+        assets,
+        organization=organization,
+        kind=IDENTIFIER_KIND,
+        highest=highest,
+        wanted=[not asset.identifier for asset in assets],
+        assign=_identifier_assign,
+    )
 
     relations = _bulk_relations(organization, drafts, assets, first_index, found)
-    return BulkPlan(records=assets, drafts=list(drafts), errors=found.as_dict(), links=relations)
+    return BulkPlan(
+        records=assets,
+        drafts=list(drafts),
+        errors=found.as_dict(),
+        links=relations,
+        numbered=numbered,
+        highest_number=highest,
+    )
 
 
 def _existing_by_identifier(organization: Organization, identifiers: list[str]) -> dict[str, Asset]:
@@ -391,12 +454,15 @@ def asset_bulk_create(
 
     Raises ``BulkError`` (with the per-item errors) when any item is
     invalid. Rows are inserted with ``bulk_insert``, so each asset and
-    relation gets a "created" history entry naming ``actor``.
+    relation gets a "created" history entry naming ``actor`` and ``reason``
+    (cut once to the history's column). Blank identifiers take the next numbers
+    of the ``core.identifiers`` counter, never one an asset had before.
     """
     with transaction.atomic():
         plan = asset_bulk_validate(organization=organization, actor=actor, drafts=drafts)
         if not plan.is_valid:
             raise BulkError(plan)
+        bulk_numbers_take(plan, organization=organization, kind=IDENTIFIER_KIND, assign=_identifier_assign)
         assets = bulk_insert(plan.records, Asset, actor=actor, reason=reason, taken="identifiers")
         relations = [
             AssetRelation(

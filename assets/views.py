@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.deletion import DeletionRefused, deletion_impact
 from core.registers.exports import RegisterExportView
 from core.registers.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
 from core.registers.lists import RegisterListView, RegisterURLs
@@ -232,13 +233,17 @@ class AssetDeleteView(OrganizationPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         asset = self.get_asset()
         context["asset"] = asset
-        context["relation_count"] = asset.relations_out.count() + asset.relations_in.count()
+        context.setdefault("impact", deletion_impact(asset, actor=self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
         asset = self.get_asset()
         label = f"{asset.identifier} {asset.name}"
-        services.asset_delete(asset=asset, actor=request.user)
+        try:
+            services.asset_delete(asset=asset, actor=request.user)
+        except DeletionRefused as refused:
+            messages.error(request, refused.impact.refusal())
+            return self.render_to_response(self.get_context_data(impact=refused.impact), status=409)
         messages.success(request, f"{label} was deleted. Its history keeps every version and who deleted it.")
         return redirect("assets:list", organization_slug=self.organization.slug)
 

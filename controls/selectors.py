@@ -172,7 +172,10 @@ def crosswalk(*, source_code: str = ISO42001, target_code: str = ISO27001) -> Cr
     Each source control counts once, in the bucket of its strongest link to the
     target framework. Three queries whatever the catalogue size.
     """
-    source, target = framework_get(source_code), framework_get(target_code)
+    return _crosswalk(framework_get(source_code), framework_get(target_code))
+
+
+def _crosswalk(source: Framework, target: Framework) -> Crosswalk:
     links = (
         Mapping.objects.filter(target__framework=target).select_related("target").order_by("target__order")
     )
@@ -206,6 +209,7 @@ def crosswalk(*, source_code: str = ISO42001, target_code: str = ISO27001) -> Cr
 
 def crosswalk_summary() -> Crosswalk | None:
     """The default crosswalk for dashboards, or None before the catalogues are loaded."""
-    if Framework.objects.filter(code__in=[ISO27001, ISO42001]).count() < 2:
+    frameworks = {f.code: f for f in Framework.objects.filter(code__in=[ISO27001, ISO42001])}
+    if len(frameworks) < 2:
         return None
-    return crosswalk()
+    return _crosswalk(frameworks[ISO42001], frameworks[ISO27001])

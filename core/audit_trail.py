@@ -21,7 +21,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.urls import NoReverseMatch, reverse
@@ -208,6 +208,7 @@ def _kind_entries(organization, kind, model, history_ids) -> dict[tuple[str, int
     related = related_rows(wanted)
 
     instances = [r.instance for r in records]
+    _organization_attach(instances, organization)
     _attach_related(instances, depth=2)
     live = set(model._base_manager.filter(pk__in={r.id for r in records}).values_list("pk", flat=True))
     live_parents = _live_parents(model, instances)
@@ -275,6 +276,22 @@ def _reverse(model, organization, pk) -> str:
         return reverse(name, kwargs={"organization_slug": organization.slug})
 
 
+def _organization_attach(instances, organization) -> None:
+    """The trail's records are the organization's: their ``organization`` is the
+    one at hand, not a query per kind."""
+    if not instances:
+        return
+    try:
+        f = type(instances[0])._meta.get_field("organization")
+    except FieldDoesNotExist:
+        return
+    if not (f.is_relation and f.many_to_one and isinstance(organization, f.related_model)):
+        return
+    for instance in instances:
+        if getattr(instance, f.attname) == organization.pk:
+            f.set_cached_value(instance, organization)
+
+
 def _attach_related(instances, *, depth: int) -> None:
     """Fill the foreign-key caches of ``instances`` so their ``str()`` costs no query:
     one query per foreign key and level. A related row that has been deleted is
@@ -285,7 +302,7 @@ def _attach_related(instances, *, depth: int) -> None:
     for f in model._meta.concrete_fields:
         if not (f.is_relation and f.many_to_one):
             continue
-        ids = {getattr(i, f.attname) for i in instances} - {None}
+        ids = {getattr(i, f.attname) for i in instances if not f.is_cached(i)} - {None}
         if not ids:
             continue
         rows = f.related_model._base_manager.in_bulk(ids)

@@ -13,6 +13,11 @@ in memory, so that an edited copy of a frozen row cannot slip through:
 - a delete cascading from another record (which bypasses ``delete()``) is
   stopped by a ``pre_delete`` receiver, which aborts the whole delete.
 
+``frozen_open_fields`` names the fields that stay writable on a frozen row
+because they are traceability, not content (an impact of a signed-off
+assessment still gets the link to the risk it raises): a ``save(update_fields=…)``
+or an ``update()`` that touches only those goes through.
+
 ``RecordFrozen`` is a ``ValidationError``: forms show its message, and the API
 answers it as a 400 with the message (``core.api.exceptions``).
 """
@@ -43,24 +48,35 @@ class FreezableQuerySet(OrganizationQuerySet):
             raise RecordFrozen(self.model.frozen_message)
 
     def update(self, **kwargs):
-        self._refuse_if_frozen()
+        if not set(kwargs) <= self.model.frozen_open_fields:
+            self._refuse_if_frozen()
         return super().update(**kwargs)
 
     def delete(self):
         self._refuse_if_frozen()
         return super().delete()
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Checked before Django's own atomic block, so a refusal leaves the caller's transaction usable.
+        objs = list(objs)
+        if not set(fields) <= self.model.frozen_open_fields:
+            self.filter(pk__in=[obj.pk for obj in objs if obj.pk is not None])._refuse_if_frozen()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     delete.alters_data = True
     delete.queryset_only = True
     update.alters_data = True
+    bulk_update.alters_data = True
 
 
 class Freezable(OrganizationOwned):
     """An organization record that refuses change once frozen (see the module)."""
 
-    #: The stored rows that are frozen; ``Q()``: every saved row.
+    #: The stored rows that are frozen; ``Q()``: every saved row; ``None``: none.
     frozen_when: ClassVar[Q] = Q()
     frozen_message: ClassVar[str] = "This record is frozen: it can no longer be changed or deleted."
+    #: Fields still writable on a frozen row (traceability links, bookkeeping).
+    frozen_open_fields: ClassVar[frozenset[str]] = frozenset()
 
     objects = FreezableQuerySet.as_manager()
 
@@ -68,12 +84,14 @@ class Freezable(OrganizationOwned):
         abstract = True
 
     def is_frozen_in_database(self) -> bool:
-        if self.pk is None or self._state.adding:
+        if self.pk is None or self._state.adding or self.frozen_when is None:
             return False
         return type(self)._base_manager.filter(pk=self.pk).filter(self.frozen_when).exists()
 
     def save(self, *args, **kwargs):
-        if self.is_frozen_in_database():
+        update_fields = kwargs.get("update_fields")
+        opens_only = update_fields is not None and set(update_fields) <= self.frozen_open_fields
+        if not opens_only and self.is_frozen_in_database():
             raise RecordFrozen(self.frozen_message)
         super().save(*args, **kwargs)
 

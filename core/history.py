@@ -1,5 +1,12 @@
-"""Reading the history of a record: who changed what, when, from what to what."""
+"""Reading the history of a record: who changed what, when, from what to what.
 
+``record_history`` is what every history page and the API's ``history/`` action
+show: the record's own entries, read a page at a time (``RecordHistory``), with
+the entries of the records that are part of it woven in when its app registers
+them (``related_history_register``: a risk's links and treatment actions).
+"""
+
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,7 +43,9 @@ def _display(model_field, value, related: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation and model_field.many_to_one:
         obj = related.get((model_field.related_model, value))
-        return str(obj) if obj is not None else f"#{value} (deleted)"
+        if obj is None:
+            return f"#{value} (deleted)"
+        return f"{obj} (deleted)" if getattr(obj, "_deleted", False) else str(obj)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
@@ -71,11 +80,34 @@ def changed_fields(tracked, record, previous, wanted: dict) -> list[tuple]:
     return changed
 
 
+def known_rows(model, ids) -> dict:
+    """The rows of ``model`` with these ids; a deleted one rebuilt from its last
+    history row when it keeps history, marked ``_deleted`` (so that history can
+    still say what it was called)."""
+    rows = model._base_manager.in_bulk(ids)
+    missing = set(ids) - set(rows)
+    historical = getattr(model, getattr(model._meta, "simple_history_manager_attribute", "") or "", None)
+    if missing and historical is not None:
+        for record in historical.model.objects.filter(id__in=missing).order_by("id", "-history_id"):
+            if record.id not in rows:
+                instance = record.instance
+                instance._deleted = True
+                rows[record.id] = instance
+    return rows
+
+
+def known_label(obj) -> str:
+    """How history names a row from ``known_rows``: as it was, marked when it is gone."""
+    if obj is None:
+        return "(deleted)"
+    return f"{obj} (deleted)" if getattr(obj, "_deleted", False) else str(obj)
+
+
 def related_rows(wanted: dict) -> dict:
-    """The rows named by foreign keys in changes, one query per related model."""
+    """The rows named by foreign keys in changes, one or two queries per related model."""
     related = {}
     for related_model, ids in wanted.items():
-        for pk, instance in related_model._base_manager.in_bulk(ids).items():
+        for pk, instance in known_rows(related_model, ids).items():
             related[(related_model, pk)] = instance
     return related
 
@@ -99,23 +131,68 @@ def who_did(record) -> str:
     return user.display_name if user is not None else "System"
 
 
-def history_for(obj: models.Model, *, limit: int = 200) -> list[HistoryEntry]:
-    """The history of ``obj``, newest first, each entry with its field changes."""
+def history_for(obj: models.Model, *, limit: int | None = None) -> list[HistoryEntry]:
+    """The history of ``obj`` (all of it, or its ``limit`` newest entries), newest first."""
     return history_of_records(type(obj), obj.history.all(), limit=limit)
 
 
-def history_of_records(model, records, *, limit: int = 200) -> list[HistoryEntry]:
+def _ordered(records):
+    return records.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def history_of_records(model, records, *, limit: int | None = None) -> list[HistoryEntry]:
     """The history held in ``records`` (historical rows of one ``model`` record,
     which may since have been deleted), newest first, with field changes.
 
     Related rows named in the changes are fetched in one query per related
     model, so the cost does not grow with the number of entries.
     """
-    records = list(records.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    rows = _ordered(records)
+    return _entries(model, list(rows if limit is None else rows[: limit + 1]), limit)
+
+
+class RecordHistory(Sequence):
+    """The history of one record, newest first, read one slice at a time: what
+    Django's and DRF's paginators page through (``len()`` is one ``COUNT``; a
+    page is one query for its rows and the one before them, plus the rows the
+    changes name)."""
+
+    def __init__(self, model, records):
+        self.model = model
+        self.records = _ordered(records)
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.records.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.count())
+            if step != 1:
+                raise ValueError("History pages are contiguous.")
+            if stop <= start:
+                return []
+            # One row more than asked: the previous version of the last entry, to show its changes.
+            return _entries(self.model, list(self.records[start : stop + 1]), stop - start)
+        entries = self[index : index + 1]
+        if not entries:
+            raise IndexError(index)
+        return entries[0]
+
+
+def _entries(model, records: list, limit: int | None) -> list[HistoryEntry]:
+    """Entries for ``records`` (newest first); when ``limit`` is given, the row after
+    the first ``limit`` only serves as the previous version of the last one."""
+    shown = records if limit is None else records[:limit]
     tracked = tracked_fields(model)
     wanted: dict[type, set] = {}
     pairs = []
-    for index, record in enumerate(records):
+    for index, record in enumerate(shown):
         previous = records[index + 1] if index + 1 < len(records) else None
         pairs.append((record, changed_fields(tracked, record, previous, wanted)))
     related = related_rows(wanted)
@@ -129,3 +206,24 @@ def history_of_records(model, records, *, limit: int = 200) -> list[HistoryEntry
         )
         for record, changed in pairs
     ]
+
+
+#: The entries of the records that are part of a record, per model (see ``related_history_register``).
+_related_histories: dict[type, Callable[[int], list[HistoryEntry]]] = {}
+
+
+def related_history_register(model, entries_of: Callable[[int], list[HistoryEntry]]) -> None:
+    """Weave ``entries_of(record_id)`` (the history of the records that are part of a
+    ``model`` record: links, plan actions) into that record's history, everywhere it is shown."""
+    _related_histories[model] = entries_of
+
+
+def record_history(model, records, record_id: int) -> Sequence[HistoryEntry]:
+    """The history of one record (``records``: its historical rows), newest first,
+    ready to paginate: the record's own entries, plus those of its parts."""
+    entries_of = _related_histories.get(model)
+    if entries_of is None:
+        return RecordHistory(model, records)
+    return sorted(
+        [*history_of_records(model, records), *entries_of(record_id)], key=lambda e: e.when, reverse=True
+    )

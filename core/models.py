@@ -42,3 +42,21 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class IdentifierSequence(models.Model):
+    """The last number handed out for one kind of identifier (``asset``: AST-…,
+    ``risk``: R-…) in one organization. It only ever rises, so the number of a
+    deleted record is never given to another (``core.identifiers``)."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"], name="identifier_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.last_number} in organization {self.organization_id}"

@@ -172,7 +172,7 @@ def _release(document: GeneratedDocument, reason: str) -> None:
         current.lease_expires_at = None
         current.progress = 0
         current.enqueued_at = timezone.now()
-        record_save(current, actor=None, reason=f"Will be tried again: {reason}"[:100])
+        record_save(current, actor=None, reason=f"Will be tried again: {reason}")
 
 
 def _finish(document: GeneratedDocument, *, name: str, size: int, sha256: str) -> bool:

@@ -13,8 +13,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.audit_trail import Trail, describe, record_trail
-from core.history import history_of_records
+from core.history import record_history
 from core.roles import ROLE_DESCRIPTIONS, Capability, Role
+from core.views import history_page
 from organizations.scoping import OrganizationPageMixin
 
 from . import selectors, services
@@ -260,23 +261,35 @@ class _Echo:
 
 
 class RecordTrailView(OrganizationPageMixin, TemplateView):
-    """The history of any record of the organization, including one since deleted."""
+    """The history of any record of the organization, including one since deleted.
+
+    A record that still exists and has a history page of its own (``history_page``
+    on its model: a risk, an asset, an assessment) is sent there, so that each
+    record has one history page.
+    """
 
     template_name = "core/record_history.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get(self, request, *args, **kwargs):
         found = record_trail(self.organization, self.kwargs["kind"], self.kwargs["pk"])
         if found is None:
             raise Http404("No such record in this organization.")
-        model, records = found
+        self.model, self.records = found
+        page_name = getattr(self.model, "history_page", None)
+        if page_name and self.model._base_manager.filter(pk=self.kwargs["pk"]).exists():
+            return redirect(page_name, organization_slug=self.organization.slug, pk=self.kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model, records = self.model, self.records
         latest = records.order_by("-history_date", "-history_id").first()
         label, url = describe(self.organization, latest.instance)
         context.update(
             record=label,
             record_url=url,
             record_kind=model._meta.verbose_name,
-            entries=history_of_records(model, records),
             deleted=latest.history_type == "-",
+            **history_page(self.request, record_history(model, records, self.kwargs["pk"])),
         )
         return context

@@ -4,6 +4,8 @@ the API, where roles and rules apply and the history names the actor."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import FreezableAdminMixin
+
 from .models import ImpactAssessment, Risk, RiskMethodology
 
 
@@ -28,6 +30,6 @@ class RiskAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(ImpactAssessment)
-class ImpactAssessmentAdmin(ReadOnlyHistoryAdmin):
+class ImpactAssessmentAdmin(FreezableAdminMixin, ReadOnlyHistoryAdmin):
     list_display = ["ai_system", "version", "organization", "status", "signed_off_at"]
     list_filter = ["status"]

@@ -11,7 +11,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from core.api.viewsets import DESTROY_RESPONSES, FROZEN_RESPONSE, ORGANIZATION_SLUG_PARAMETER
 from core.registers.filters import RegisterFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin, OrganizationRecordViewSet
@@ -37,9 +37,22 @@ _SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
 _CRUD = dict.fromkeys(
     ("list", "create", "retrieve", "update", "partial_update", "destroy", "history"), _SCOPED
 )
+#: A register record deleted through ``core.deletion``: 409 with the records that refuse it.
+_DELETES_WITH_IMPACT = {
+    **_CRUD,
+    "destroy": extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER], responses=DESTROY_RESPONSES),
+}
+#: Parts of an impact assessment, frozen once it is signed off: changes answer 400 with the message.
+_FROZEN_WHEN_SIGNED = {
+    **_CRUD,
+    **{
+        name: extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER], responses={400: FROZEN_RESPONSE})
+        for name in ("update", "partial_update")
+    },
+}
 
 
-@extend_schema_view(**_CRUD)
+@extend_schema_view(**_DELETES_WITH_IMPACT)
 @extend_schema(tags=["risks"])
 class RiskViewSet(OrganizationRecordViewSet):
     """The risk register: information security and AI risks.
@@ -194,7 +207,15 @@ class TreatmentActionViewSet(OrganizationRecordViewSet):
         services.treatment_action_delete(action=instance, actor=self.request.user)
 
 
-@extend_schema_view(**_CRUD)
+@extend_schema_view(
+    **{
+        **_FROZEN_WHEN_SIGNED,
+        "destroy": extend_schema(
+            parameters=[ORGANIZATION_SLUG_PARAMETER],
+            responses={**DESTROY_RESPONSES, 400: FROZEN_RESPONSE},
+        ),
+    }
+)
 @extend_schema(tags=["impact assessments"])
 class ImpactAssessmentViewSet(OrganizationRecordViewSet):
     """AI system impact assessments (ISO/IEC 42001 6.1.4, A.5), one row per version.
@@ -303,7 +324,14 @@ class ImpactAssessmentViewSet(OrganizationRecordViewSet):
         return self._answer(assessment)
 
 
-@extend_schema_view(**_CRUD)
+@extend_schema_view(
+    **{
+        **_FROZEN_WHEN_SIGNED,
+        "destroy": extend_schema(
+            parameters=[ORGANIZATION_SLUG_PARAMETER], responses={204: None, 400: FROZEN_RESPONSE}
+        ),
+    }
+)
 @extend_schema(tags=["impact assessments"])
 class ImpactItemViewSet(OrganizationRecordViewSet):
     """The foreseeable impacts of the assessments. Items of a signed-off

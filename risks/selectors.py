@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -12,7 +13,7 @@ from django.utils import timezone
 from assets.models import Asset, AssetKind
 from controls.models import Control
 from controls.selectors import ISO27001, ISO42001
-from core.history import FieldChange, HistoryEntry, history_for
+from core.history import FieldChange, HistoryEntry, history_for, known_label, known_rows
 from core.roles import Capability, Role, role_can
 from organizations.models import Organization
 
@@ -36,11 +37,9 @@ from .models import (
 
 
 def methodology_for(organization: Organization) -> RiskMethodology:
-    """The organization's risk methodology, created with the defaults (5 x 5,
-    bands 1-3 / 4-9 / 10-15 / 16-25, appetite medium, review every 180 days)
-    the first time anyone needs it."""
-    methodology, _ = RiskMethodology.objects.get_or_create(organization=organization)
-    return methodology
+    """The organization's risk methodology (created with the organization:
+    ``services.methodology_create_default``); a read, it never writes."""
+    return RiskMethodology.objects.get(organization=organization)
 
 
 def levels_above(methodology: RiskMethodology) -> list[str]:
@@ -193,7 +192,7 @@ class HeatAxisLabel:
 @dataclass
 class HeatMap:
     """A likelihood x impact matrix with the number of open risks in each cell,
-    laid out for the SVG partial ``risks/_heat_map.html`` (cell positions in
+    laid out for the SVG partial ``partials/_heat_map.html`` (cell positions in
     SVG units, colours as attributes, so the same drawing serves PDFs)."""
 
     kind: str
@@ -242,6 +241,7 @@ def heat_map(
     kind: str = INHERENT,
     queryset: QuerySet[Risk] | None = None,
     methodology: RiskMethodology | None = None,
+    counts: dict | None = None,
 ) -> HeatMap:
     """The inherent or residual heat map of the organization's open risks (of
     ``queryset`` when given), in one query. On the residual map a risk
@@ -251,22 +251,8 @@ def heat_map(
     ``residual_cell=L-I``, open risks only) that filters the register to it.
     """
     methodology = methodology or methodology_for(organization)
-    risks = (queryset if queryset is not None else Risk.objects.for_organization(organization)).exclude(
-        status=RiskStatus.CLOSED
-    )
-    if kind == RESIDUAL:
-        risks = risks.annotate(
-            cell_l=Coalesce("residual_likelihood", "inherent_likelihood"),
-            cell_i=Coalesce("residual_impact", "inherent_impact"),
-        )
-    else:
-        risks = risks.annotate(
-            cell_l=Coalesce("inherent_likelihood", 0), cell_i=Coalesce("inherent_impact", 0)
-        )
-    counts = {
-        (row["cell_l"], row["cell_i"]): row["n"]
-        for row in risks.order_by().values("cell_l", "cell_i").annotate(n=Count("id"))
-    }
+    if counts is None:
+        counts = _cell_counts(organization, queryset)[kind]
     width, height = methodology.likelihood_size, methodology.impact_size
     heat = HeatMap(
         kind=kind,
@@ -324,19 +310,38 @@ def heat_map(
     return heat
 
 
+def _cell_counts(organization: Organization, queryset: QuerySet[Risk] | None) -> dict[str, dict]:
+    """The open risks per inherent and per residual cell, in one query."""
+    risks = (queryset if queryset is not None else Risk.objects.for_organization(organization)).exclude(
+        status=RiskStatus.CLOSED
+    )
+    rows = (
+        risks.order_by()
+        .values("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+        .annotate(n=Count("id"))
+    )
+    inherent: Counter = Counter()
+    residual: Counter = Counter()
+    for row in rows:
+        likelihood, impact = row["inherent_likelihood"], row["inherent_impact"]
+        inherent[(likelihood or 0, impact or 0)] += row["n"]
+        # Each axis of the residual map falls back to the inherent rating on its own.
+        residual[(row["residual_likelihood"] or likelihood, row["residual_impact"] or impact)] += row["n"]
+    return {INHERENT: dict(inherent), RESIDUAL: dict(residual)}
+
+
 def heat_maps(organization: Organization, *, queryset=None, methodology=None) -> tuple[HeatMap, HeatMap]:
     methodology = methodology or methodology_for(organization)
+    counts = _cell_counts(organization, queryset)
     return (
-        heat_map(organization, kind=INHERENT, queryset=queryset, methodology=methodology),
-        heat_map(organization, kind=RESIDUAL, queryset=queryset, methodology=methodology),
+        heat_map(organization, kind=INHERENT, methodology=methodology, counts=counts[INHERENT]),
+        heat_map(organization, kind=RESIDUAL, methodology=methodology, counts=counts[RESIDUAL]),
     )
 
 
 def methodology_matrix(methodology: RiskMethodology) -> HeatMap:
     """The methodology's matrix with each cell's score and band (no risks): what the bands look like."""
-    heat = heat_map(
-        methodology.organization, kind=INHERENT, queryset=Risk.objects.none(), methodology=methodology
-    )
+    heat = heat_map(methodology.organization, kind=INHERENT, methodology=methodology, counts={})
     heat.title = "Levels on the matrix"
     return heat
 
@@ -572,17 +577,18 @@ _ACTION_VERBS = {
 }
 
 
-def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    """The risk's own history ``entries`` with the changes to its treatment
-    controls, affected assets and treatment actions woven in, newest first —
-    each of those is a record of its own with its own history rows."""
+def risk_related_history(risk_id: int) -> list[HistoryEntry]:
+    """The changes to a risk's treatment controls, affected assets and treatment
+    actions — each a record of its own with its own history rows — as entries of
+    the risk's history (woven in by ``core.history.record_history``; see ``risks.apps``).
+    A deleted asset is named as it was last known."""
     extra: list[HistoryEntry] = []
     for model, field_name, related_model in (
         (RiskControl, "control", Control),
         (RiskAsset, "asset", Asset),
     ):
-        records = list(model.history.filter(risk_id=risk.pk).select_related("history_user"))
-        names = related_model._base_manager.in_bulk({getattr(r, f"{field_name}_id") for r in records})
+        records = list(model.history.filter(risk_id=risk_id).select_related("history_user"))
+        names = known_rows(related_model, {getattr(r, f"{field_name}_id") for r in records})
         added, removed, label = _LINK_VERBS[field_name]
         for record in records:
             if record.history_type not in "+-":
@@ -591,7 +597,7 @@ def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
             if field_name == "control" and target is not None:
                 name = f"{control_label(target)} {target.title}"
             else:
-                name = str(target) if target is not None else "(deleted)"
+                name = known_label(target)
             new, old = (name, "—") if record.history_type == "+" else ("—", name)
             extra.append(
                 HistoryEntry(
@@ -603,14 +609,14 @@ def risk_history(risk: Risk, entries: list[HistoryEntry]) -> list[HistoryEntry]:
                 )
             )
     action_ids = (
-        TreatmentAction.history.filter(risk_id=risk.pk).order_by().values_list("id", flat=True).distinct()
+        TreatmentAction.history.filter(risk_id=risk_id).order_by().values_list("id", flat=True).distinct()
     )
     for action_id in action_ids:
         for entry in history_for(TreatmentAction(pk=action_id)):
             entry.action = _ACTION_VERBS.get(entry.action, entry.action)
             entry.changes = [c for c in entry.changes if c.field != "risk"]
             extra.append(entry)
-    return sorted([*entries, *extra], key=lambda e: e.when, reverse=True)
+    return extra
 
 
 def impact_reviewer_roles() -> list[str]:

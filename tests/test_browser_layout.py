@@ -13,7 +13,8 @@ PAGES = ["/o/demo/", "/o/demo/assets/", "/o/demo/risks/", "/o/demo/members/"]
 
 
 @pytest.fixture
-def demo(db, catalogues, monkeypatch):
+def demo(django_db_reset_sequences, catalogues, monkeypatch):
+    """The demo organization, its ids from 1 (the pages above name risk 1)."""
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-1")
     call_command("seed_demo")
 

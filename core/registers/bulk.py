@@ -5,6 +5,11 @@ answers a ``BulkPlan``: the unsaved records, in draft order, and every problem
 keyed by the item's index then by field. ``<noun>_bulk_create`` writes the
 plan or raises ``BulkError`` carrying it, so that nothing is written unless
 every item is valid. ``ItemErrors`` collects the problems while validating.
+
+Numbered registers (``AST-…``, ``R-…``) never reuse a number
+(``core.identifiers``): the plan shows the numbers the counter would give to
+the records without one (``numbered``), and ``bulk_numbers_take`` takes them
+inside the writing transaction.
 """
 
 from collections.abc import Mapping, Sequence
@@ -14,6 +19,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
+
+from ..identifiers import identifier_number_next, identifier_number_seen, identifier_numbers_take
+from ..services import history_reason
 
 #: The most items one batch may hold (a file's rows, a bulk request's items).
 BULK_MAX_ITEMS = 5000
@@ -59,12 +67,17 @@ class BulkPlan:
     order; ``errors`` maps an item's index to ``{field: [messages]}``;
     ``links`` holds what the register writes after the records (asset
     relations: ``(source index, type, target index or record)``).
+    ``numbered`` are the indexes of the records whose number the counter
+    gives (previewed, taken by ``bulk_numbers_take``); ``highest_number`` is
+    the highest number the register and the batch hold.
     """
 
     records: list
     drafts: list
     errors: Errors
     links: list[Any] = field(default_factory=list)
+    numbered: list[int] = field(default_factory=list)
+    highest_number: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -108,9 +121,37 @@ def bulk_size_check(drafts: Sequence, *, noun: str) -> None:
         raise ValidationError(f"At most {BULK_MAX_ITEMS} {noun} at once; split the file or the request.")
 
 
+def bulk_numbers_preview(
+    records: Sequence, *, organization, kind: str, highest: int, wanted: Sequence[bool], assign
+) -> list[int]:
+    """Give the records that want one (``wanted``, in record order) the numbers the
+    ``core.identifiers`` counter of ``kind`` would give, above ``highest``, so that a
+    preview shows them; writes nothing. Answers the plan's ``numbered`` indexes."""
+    numbered = [index for index, want in enumerate(wanted) if want]
+    first = identifier_number_next(organization=organization, kind=kind, at_least=highest)
+    for offset, index in enumerate(numbered):
+        assign(records[index], first + offset)
+    return numbered
+
+
+def bulk_numbers_take(plan: BulkPlan, *, organization, kind: str, assign) -> None:
+    """Inside the bulk create's transaction: take the counter's numbers for the
+    plan's ``numbered`` records (``assign(record, number)``), or, when every record
+    has its own, move the counter past the highest, so that none is given again."""
+    if plan.numbered:
+        first = identifier_numbers_take(
+            organization=organization, kind=kind, count=len(plan.numbered), at_least=plan.highest_number
+        )
+        for offset, index in enumerate(plan.numbered):
+            assign(plan.records[index], first + offset)
+    else:
+        identifier_number_seen(organization=organization, kind=kind, number=plan.highest_number)
+
+
 def bulk_insert(records: Sequence, model, *, actor, reason: str, taken: str = "") -> list:
     """Insert ``records`` of ``model`` in batches, each with a "created" history
-    row naming ``actor`` and ``reason`` (a plain ``bulk_create`` writes no history).
+    row naming ``actor`` and ``reason`` (a plain ``bulk_create`` writes no history;
+    the reason is cut to the history's column by ``core.services.history_reason``).
 
     Call it inside the bulk create's transaction. When a unique value was taken
     between validating and writing, nothing is written and ``ValidationError``
@@ -121,7 +162,11 @@ def bulk_insert(records: Sequence, model, *, actor, reason: str, taken: str = ""
     try:
         with transaction.atomic():
             return bulk_create_with_history(
-                list(records), model, batch_size=500, default_user=actor, default_change_reason=reason
+                list(records),
+                model,
+                batch_size=500,
+                default_user=actor,
+                default_change_reason=history_reason(reason),
             )
     except IntegrityError:
         what = taken or f"{model._meta.verbose_name_plural}"

@@ -17,11 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..services import history_reason
 from ..tabular import Column, Row, RowError, RowErrors
 from .bulk import BulkError, BulkPlan, Errors
-
-#: How long a history reason may be (``simple_history``'s column).
-REASON_MAX_LENGTH = 100
 
 
 class ImportRefused(Exception):
@@ -33,9 +31,9 @@ class ImportRefused(Exception):
 
 
 def import_reason(filename: str) -> str:
-    """The reason an imported record's history gives: "Imported from <file>"."""
-    reason = f"Imported from {filename}" if filename else "Imported from a file"
-    return reason[:REASON_MAX_LENGTH]
+    """The reason an imported record's history gives: "Imported from <file>", cut
+    to the history's column once (``core.services.history_reason``)."""
+    return history_reason(f"Imported from {filename}" if filename else "Imported from a file")
 
 
 def plan_row_errors(rows: Sequence[Row], plan_errors: Errors, *, headers: Mapping[str, str]) -> RowErrors:

@@ -2,23 +2,33 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from core.models import OrganizationOwned
+from core.freezing import Freezable
 
 from .register import Risk
 from .vocabulary import AffectedParty, AssessmentStatus, ImpactArea, ImpactLikelihood, ImpactSeverity
 
+SIGNED_OFF_MESSAGE = "This version is signed off and frozen; reassess the AI system to start a new version."
 
-class ImpactAssessment(OrganizationOwned):
+
+class ImpactAssessment(Freezable):
     """One version of the impact assessment of an AI system (ISO/IEC 42001
     6.1.4, A.5.2 to A.5.5): the foreseeable impacts on individuals, groups and
     society, reviewed and signed off. Signing off freezes the version;
     reassessing starts the next version from a copy of its items."""
 
     trail_url = "risks:assessment_detail"  # where the audit trail links to (core.audit_trail)
+    history_page = "risks:assessment_history"  # its one history page (organizations.views.RecordTrailView)
+    label_names_kind = True  # "Impact assessment of …, version 2" (core.deletion)
+    frozen_when = Q(status=AssessmentStatus.SIGNED_OFF)
+    frozen_message = SIGNED_OFF_MESSAGE
 
+    # RESTRICT: PROTECT, except that deleting the organization takes both. An AI system is
+    # deleted through ``core.deletion``, which deletes its
+    # drafts and refuses while a signed-off version exists (risks.deletion).
     ai_system = models.ForeignKey(
-        "assets.Asset", on_delete=models.CASCADE, related_name="impact_assessments", verbose_name="AI system"
+        "assets.Asset", on_delete=models.RESTRICT, related_name="impact_assessments", verbose_name="AI system"
     )
     version = models.PositiveSmallIntegerField(default=1, editable=False)
     previous = models.ForeignKey(
@@ -69,11 +79,15 @@ class ImpactAssessment(OrganizationOwned):
         return self.status == AssessmentStatus.SIGNED_OFF
 
 
-class ImpactItem(OrganizationOwned):
+class ImpactItem(Freezable):
     """One foreseeable impact of the AI system, rated on a fixed 5-level scale
-    and mapped onto the methodology's scales when it raises a risk."""
+    and mapped onto the methodology's scales when it raises a risk. Frozen with
+    its signed-off assessment, except for the link to the risk it raises."""
 
     trail_parent = "assessment"  # where the audit trail links to (core.audit_trail)
+    frozen_when = Q(assessment__status=AssessmentStatus.SIGNED_OFF)
+    frozen_message = SIGNED_OFF_MESSAGE
+    frozen_open_fields = frozenset({"risk", "updated_at"})
 
     assessment = models.ForeignKey(ImpactAssessment, on_delete=models.CASCADE, related_name="items")
     area = models.CharField(max_length=24, choices=ImpactArea.choices)
@@ -112,8 +126,11 @@ class ImpactItem(OrganizationOwned):
         return self.severity * self.likelihood
 
 
-class ImpactReviewer(OrganizationOwned):
+class ImpactReviewer(Freezable):
     """A member asked to review an assessment, and their review once given."""
+
+    frozen_when = Q(assessment__status=AssessmentStatus.SIGNED_OFF)
+    frozen_message = SIGNED_OFF_MESSAGE
 
     trail_parent = "assessment"  # where the audit trail links to (core.audit_trail)
 

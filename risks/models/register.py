@@ -59,6 +59,7 @@ class Risk(OrganizationOwned):
     """
 
     trail_url = "risks:detail"  # where the audit trail links to (core.audit_trail)
+    history_page = "risks:history"  # its one history page (organizations.views.RecordTrailView)
 
     number = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200)
@@ -278,7 +279,9 @@ class RiskAsset(OrganizationOwned):
     trail_parent = "risk"  # where the audit trail links to (core.audit_trail)
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="asset_links")
-    asset = models.ForeignKey("assets.Asset", on_delete=models.CASCADE, related_name="risk_links")
+    # RESTRICT: PROTECT, except that deleting the organization takes both. An asset is
+    # deleted through ``core.deletion``, which unlinks it in the open.
+    asset = models.ForeignKey("assets.Asset", on_delete=models.RESTRICT, related_name="risk_links")
 
     class Meta:
         verbose_name = "affected asset"

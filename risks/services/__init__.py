@@ -17,7 +17,7 @@ from .impact import (
     impact_review_record,
     impact_reviewers_set,
 )
-from .methodology import MethodologyChange, methodology_update
+from .methodology import MethodologyChange, methodology_create_default, methodology_update
 from .register import (
     ABOVE_APPETITE_JUSTIFICATION_MIN,
     RISK_WRITABLE_FIELDS,
@@ -50,6 +50,7 @@ __all__ = [
     "impact_item_update",
     "impact_review_record",
     "impact_reviewers_set",
+    "methodology_create_default",
     "methodology_update",
     "risk_accept",
     "risk_acceptance_withdraw",

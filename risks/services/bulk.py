@@ -9,7 +9,15 @@ from django.db import transaction
 
 from assets.models import Asset
 from controls.models import Control
-from core.registers.bulk import BulkError, BulkPlan, ItemErrors, bulk_insert, bulk_size_check
+from core.registers.bulk import (
+    BulkError,
+    BulkPlan,
+    ItemErrors,
+    bulk_insert,
+    bulk_numbers_preview,
+    bulk_numbers_take,
+    bulk_size_check,
+)
 from core.registers.members import member_ids
 from organizations.models import Organization
 
@@ -17,10 +25,11 @@ from .. import selectors
 from ..models import Risk, RiskAsset, RiskControl, RiskStatus, risk_reference
 from ._access import acting_membership, ensure_can_create
 from .register import (
+    REFERENCE_KIND,
     acceptance_errors,
     acceptance_record,
     apply_values,
-    next_number,
+    highest_number,
     review_date_default,
     risk_errors,
 )
@@ -110,24 +119,38 @@ def risk_bulk_validate(
             found.add(index, "reference", f"{label} already exists in this organization.")
         else:
             first[draft.number] = index
-    number = max([next_number(organization) - 1, *(d.number or 0 for d in drafts)])
+    # Risks without a reference get the numbers the counter would give, so that a preview
+    # shows them; ``risk_bulk_create`` takes them for real when it writes (``bulk_numbers_take``).
+    highest = max([highest_number(organization), *(d.number or 0 for d in drafts)])
     for risk, draft in zip(risks, drafts, strict=True):
-        if draft.number:
-            risk.number = draft.number
-        else:
-            number += 1
-            risk.number = number
-    return BulkPlan(records=risks, drafts=list(drafts), errors=found.as_dict())
+        risk.number = draft.number
+    numbered = bulk_numbers_preview(
+        risks,
+        organization=organization,
+        kind=REFERENCE_KIND,
+        highest=highest,
+        wanted=[not draft.number for draft in drafts],
+        assign=_number_assign,
+    )
+    return BulkPlan(
+        records=risks, drafts=list(drafts), errors=found.as_dict(), numbered=numbered, highest_number=highest
+    )
+
+
+def _number_assign(risk: Risk, number: int) -> None:
+    risk.number = number
 
 
 def risk_bulk_create(
     *, organization: Organization, actor, drafts: Sequence[RiskDraft], reason: str = "Risks imported"
 ) -> list[Risk]:
-    """Create every draft with its links, or nothing. Raises ``BulkError`` with the per-item errors."""
+    """Create every draft with its links, or nothing. Raises ``BulkError`` with the per-item errors.
+    Risks without a reference take the next numbers of the ``core.identifiers`` counter."""
     with transaction.atomic():
         plan = risk_bulk_validate(organization=organization, actor=actor, drafts=drafts)
         if not plan.is_valid:
             raise BulkError(plan, noun="risks")
+        bulk_numbers_take(plan, organization=organization, kind=REFERENCE_KIND, assign=_number_assign)
         risks = bulk_insert(plan.records, Risk, actor=actor, reason=reason, taken="references")
         asset_links, control_links = [], []
         for risk, draft in zip(risks, plan.drafts, strict=True):

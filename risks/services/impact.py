@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assets.models import Asset, AssetKind
+from core.deletion import record_delete_with_impact
+from core.freezing import RecordFrozen
 from core.registers.members import member_ids
 from core.registers.values import merge_errors, validation_errors, values_apply
 from core.roles import Capability
@@ -36,7 +38,6 @@ ASSESSMENT_WRITABLE_FIELDS = frozenset({"owner", "scope", "summary"})
 ITEM_WRITABLE_FIELDS = frozenset(
     {"area", "affected_party", "affected_detail", "description", "severity", "likelihood", "mitigation"}
 )
-FROZEN = "This version is signed off and frozen; reassess the AI system to start a new version."
 
 
 def _ensure_can_edit(membership: Membership, assessment: ImpactAssessment) -> None:
@@ -46,7 +47,7 @@ def _ensure_can_edit(membership: Membership, assessment: ImpactAssessment) -> No
 
 def _ensure_draft(assessment: ImpactAssessment) -> None:
     if assessment.is_frozen:
-        raise ValidationError(FROZEN)
+        raise RecordFrozen(assessment.frozen_message)
 
 
 def _set(obj, values: Mapping[str, Any], allowed: frozenset) -> None:
@@ -115,17 +116,12 @@ def impact_assessment_update(
     return record_save(assessment, actor=actor, reason="Impact assessment changed")
 
 
-@transaction.atomic
 def impact_assessment_delete(*, assessment: ImpactAssessment, actor) -> None:
-    """Delete a draft version (a signed-off one is a record and stays)."""
+    """Delete a draft version with its impacts and reviewers (a signed-off one is a record and stays)."""
     membership = acting_membership(assessment.organization, actor)
     _ensure_can_edit(membership, assessment)
     _ensure_draft(assessment)
-    for item in assessment.items.all():
-        record_delete(item, actor=actor, reason="Draft impact assessment deleted")
-    for link in assessment.reviewer_links.all():
-        record_delete(link, actor=actor, reason="Draft impact assessment deleted")
-    record_delete(assessment, actor=actor, reason="Draft impact assessment deleted")
+    record_delete_with_impact(assessment, actor=actor, reason="Draft impact assessment deleted")
 
 
 # --- Items ---------------------------------------------------------------------------
@@ -352,7 +348,7 @@ def impact_item_raise_risk(*, item: ImpactItem, actor) -> Risk:
             "status": RiskStatus.IDENTIFIED,
         },
         assets=[system],
-        reason=f"Raised from the impact assessment of {label}, v{assessment.version}"[:100],
+        reason=f"Raised from the impact assessment of {label}, v{assessment.version}",
     )
     item.risk = risk
     record_save(item, actor=actor, reason=f"Raised {risk.reference}", update_fields=["risk", "updated_at"])

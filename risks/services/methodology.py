@@ -12,7 +12,8 @@ from simple_history.utils import bulk_update_with_history
 
 from core.registers.values import validation_errors, values_apply
 from core.roles import Capability
-from core.services import record_save
+from core.services import history_reason, record_save
+from organizations.models import Organization
 
 from ..models import ACCEPTANCE_FIELDS, PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
 from ._access import acting_membership, ensure_can
@@ -31,6 +32,16 @@ METHODOLOGY_FIELDS = (
 METHODOLOGY_WRITABLE_FIELDS = frozenset(METHODOLOGY_FIELDS)
 REVIEW_INTERVAL_RANGE = (7, 1095)
 RESCORED_FIELDS = ["inherent_level", "residual_level", "level", "status", *ACCEPTANCE_FIELDS, "updated_at"]
+
+
+def methodology_create_default(*, organization: Organization, actor=None) -> RiskMethodology:
+    """Give a new organization the default methodology (5 x 5, bands 1-3 / 4-9 /
+    10-15 / 16-25, appetite medium, review every 180 days); sent with the
+    organization's creation (``risks.apps``), so that reads never create it."""
+    methodology = RiskMethodology.objects.filter(organization=organization).first()
+    if methodology is not None:
+        return methodology
+    return record_save(RiskMethodology(organization=organization), actor=actor, reason="Default methodology")
 
 
 @dataclass
@@ -99,7 +110,7 @@ def methodology_update(
                 change.acceptances_cleared.append(risk)
             risk.updated_at = now
             risk._history_user = actor
-            risk._change_reason = reason[:100]
+            risk._change_reason = history_reason(reason)
             change.rescored.append(risk)
         if change.rescored:
             bulk_update_with_history(

@@ -15,6 +15,8 @@ from django.utils import timezone
 from assets.models import Asset
 from controls.models import Control, Framework
 from controls.selectors import ISO27001, ISO42001
+from core.deletion import DeletionImpact, record_delete_with_impact
+from core.identifiers import identifier_number_next, identifier_numbers_take
 from core.registers.members import member_ids
 from core.registers.values import merge_errors, validation_errors, values_apply
 from core.roles import Capability
@@ -184,9 +186,29 @@ def _has_pending_actions(risk: Risk) -> bool:
     return risk.pk is not None and risk.actions.filter(status__in=PENDING_ACTION_STATUSES).exists()
 
 
+#: The ``core.identifiers`` counter of risk numbers.
+REFERENCE_KIND = "risk"
+
+
+def highest_number(organization: Organization) -> int:
+    return Risk.objects.for_organization(organization).aggregate(n=Max("number"))["n"] or 0
+
+
 def next_number(organization: Organization) -> int:
-    highest = Risk.objects.for_organization(organization).aggregate(n=Max("number"))["n"]
-    return (highest or 0) + 1
+    """The number the next risk gets (reads only): never one a risk had before."""
+    return identifier_number_next(
+        organization=organization, kind=REFERENCE_KIND, at_least=highest_number(organization)
+    )
+
+
+def number_take(organization: Organization, *, count: int = 1, at_least: int = 0) -> int:
+    """Reserve ``count`` risk numbers (inside the writing transaction); the first is returned."""
+    return identifier_numbers_take(
+        organization=organization,
+        kind=REFERENCE_KIND,
+        count=count,
+        at_least=max(at_least, highest_number(organization)),
+    )
 
 
 # --- One risk --------------------------------------------------------------------
@@ -228,9 +250,9 @@ def risk_create(
     if errors:
         raise ValidationError(errors)
     for _attempt in range(5):
-        risk.number = next_number(organization)
         try:
             with transaction.atomic():
+                risk.number = number_take(organization)
                 record_save(risk, actor=actor, reason=reason)
                 _links_sync(risk, actor=actor, model=RiskAsset, field="asset", wanted=assets)
                 _links_sync(risk, actor=actor, model=RiskControl, field="control", wanted=controls)
@@ -290,7 +312,7 @@ def risk_update(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        record_save(risk, actor=actor, reason="; ".join(reasons)[:100])
+        record_save(risk, actor=actor, reason="; ".join(reasons))
         if assets is not None:
             _links_sync(risk, actor=actor, model=RiskAsset, field="asset", wanted=assets)
         if controls is not None:
@@ -298,20 +320,14 @@ def risk_update(
     return risk
 
 
-@transaction.atomic
-def risk_delete(*, risk: Risk, actor) -> None:
-    """Delete a risk with its links and plan; their history keeps them, with who deleted them."""
+def risk_delete(*, risk: Risk, actor) -> DeletionImpact:
+    """Delete a risk after saying what it affects (``core.deletion``): its plan and
+    links go with it, and the impacts that raised it lose the link, their history
+    naming the risk. Raises ``DeletionRefused`` (nothing written) when a
+    signed-off impact assessment names it."""
     membership = acting_membership(risk.organization, actor)
     ensure_can_edit(membership, risk)
-    reason = f"Risk {risk.reference} deleted"
-    for action in risk.actions.all():
-        record_delete(action, actor=actor, reason=reason)
-    for link in [*risk.asset_links.all(), *risk.control_links.all()]:
-        record_delete(link, actor=actor, reason=reason)
-    for item in risk.impact_items.all():
-        item.risk = None
-        record_save(item, actor=actor, reason=reason, update_fields=["risk", "updated_at"])
-    record_delete(risk, actor=actor, reason="Risk deleted")
+    return record_delete_with_impact(risk, actor=actor, reason="Risk deleted")
 
 
 _LINK_REASONS = {
@@ -430,7 +446,7 @@ def risk_acceptance_withdraw(*, risk: Risk, actor, reason: str = "") -> Risk:
     return record_save(
         risk,
         actor=actor,
-        reason=note[:100],
+        reason=note,
         update_fields=[*ACCEPTANCE_FIELDS, "status", "updated_at"],
     )
 
@@ -449,6 +465,6 @@ def risk_review_record(*, risk: Risk, actor, note: str = "") -> Risk:
     return record_save(
         risk,
         actor=actor,
-        reason=reason[:100],
+        reason=reason,
         update_fields=["last_reviewed_on", "next_review_date", "updated_at"],
     )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.deletion import deletion_impact
 from core.registers.members import member_users
 from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin
@@ -181,7 +182,11 @@ class AssessmentDeleteView(OrganizationPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         assessment = self.get_assessment()
-        context.update(assessment=assessment, item_count=assessment.items.count())
+        context.update(
+            assessment=assessment,
+            item_count=assessment.items.count(),
+            impact=deletion_impact(assessment, actor=self.request.user),
+        )
         return context
 
     def post(self, request, *args, **kwargs):

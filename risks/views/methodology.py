@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
-from core.history import history_for
+from core.history import RecordHistory
 from core.roles import Capability
+from core.views import history_page
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
 from ..forms import MethodologyForm
-from ..models import SCALE_MAX, SCALE_MIN
+from ..models import SCALE_MAX, SCALE_MIN, RiskMethodology
 
 
 class MethodologyView(OrganizationPageMixin, FormView):
@@ -43,7 +44,7 @@ class MethodologyView(OrganizationPageMixin, FormView):
             methodology=methodology,
             matrix=selectors.methodology_matrix(methodology),
             can_manage=self.membership.can(Capability.MANAGE_METHODOLOGY),
-            entries=history_for(methodology, limit=20),
+            **history_page(self.request, RecordHistory(RiskMethodology, methodology.history.all())),
             record_kind="methodology",
             scale_min=SCALE_MIN,
             scale_max=SCALE_MAX,

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.deletion import DeletionRefused, deletion_impact
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
-from organizations.scoping import OrganizationPageMixin, OrganizationRecordHistoryView
+from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
 from ..filters import STATUS_CHOICES, RiskFilter, cell_of
@@ -250,13 +251,18 @@ class RiskDeleteView(OrganizationPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         risk = self.get_risk()
-        context.update(risk=risk, action_count=risk.actions.count(), item_count=risk.impact_items.count())
+        context["risk"] = risk
+        context.setdefault("impact", deletion_impact(risk, actor=self.request.user))
         return context
 
     def post(self, request, *args, **kwargs):
         risk = self.get_risk()
         label = str(risk)
-        services.risk_delete(risk=risk, actor=request.user)
+        try:
+            services.risk_delete(risk=risk, actor=request.user)
+        except DeletionRefused as refused:
+            messages.error(request, refused.impact.refusal())
+            return self.render_to_response(self.get_context_data(impact=refused.impact), status=409)
         messages.success(request, f"{label} was deleted. Its history keeps every version and who deleted it.")
         return redirect("risks:list", organization_slug=self.organization.slug)
 
@@ -334,14 +340,4 @@ class MyWorkView(OrganizationPageMixin, TemplateView):
             all_overdue_count=selectors.overdue_actions_for(self.organization).count(),
             register_url=reverse("risks:list", args=[self.organization.slug]),
         )
-        return context
-
-
-class RiskHistoryView(OrganizationRecordHistoryView):
-    """The history page of a risk, with the changes to its controls, assets and
-    treatment actions (each kept in its own history) woven in."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["entries"] = selectors.risk_history(self.object, context["entries"])
         return context

@@ -32,7 +32,9 @@ def test_history_names_the_api_token_user(api_as, acme, alice, acme_server):
     api_as(alice).patch(f"/api/v1/organizations/acme/assets/{acme_server.pk}/", {"criticality": "critical"})
     latest = acme_server.history.latest()
     assert latest.history_user == alice
-    entries = api_as(alice).get(f"/api/v1/organizations/acme/assets/{acme_server.pk}/history/").json()
+    entries = (
+        api_as(alice).get(f"/api/v1/organizations/acme/assets/{acme_server.pk}/history/").json()["results"]
+    )
     assert entries[0]["who"] == "Alice Archer"
     assert {"field": "criticality", "label": "Criticality", "old": "Medium", "new": "Critical"} in entries[0][
         "changes"

@@ -49,7 +49,7 @@ def test_each_cell_takes_the_level_of_its_score(acme):
 def test_the_svg_uses_attributes_only(acme, alice):
     RiskFactory(organization=acme, owner=alice, inherent_likelihood=3, inherent_impact=4)
     svg = render_to_string(
-        "risks/_heat_map.html", {"heat": selectors.heat_map(acme), "link_base": "/o/acme/risks/"}
+        "partials/_heat_map.html", {"heat": selectors.heat_map(acme), "link_base": "/o/acme/risks/"}
     )
     body = svg[svg.index("<svg") :]
     assert "style=" not in body and "<script" not in body and "<style" not in body

@@ -83,5 +83,5 @@ def test_the_history_page_weaves_in_links_and_actions(
     assert "added a treatment control to this risk" in page
     assert "ISO27001:8.7 Protection against malware" in page
     assert "planned an action for this risk" in page and "Patch the hypervisors" in page
-    api = client.get(f"/api/v1/organizations/acme/risks/{risk.pk}/history/").json()
+    api = client.get(f"/api/v1/organizations/acme/risks/{risk.pk}/history/").json()["results"]
     assert api[-1]["who"] == "Alice Archer" and api[-1]["action"] == "Created"

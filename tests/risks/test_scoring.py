@@ -30,8 +30,8 @@ def test_the_default_matrix_scores_and_bands(acme, alice, security_values, likel
     assert (risk.score, risk.level) == (score, level)
 
 
-def test_the_methodology_is_created_with_defaults_on_first_use(acme):
-    assert not RiskMethodology.objects.exists()
+def test_the_methodology_is_created_with_defaults_with_the_organization(acme):
+    assert RiskMethodology.objects.filter(organization=acme).count() == 1
     methodology = selectors.methodology_for(acme)
     assert methodology.likelihood_labels == ["Rare", "Unlikely", "Possible", "Likely", "Almost certain"]
     assert methodology.impact_labels == ["Negligible", "Minor", "Moderate", "Major", "Severe"]

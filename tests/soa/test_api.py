@@ -101,7 +101,7 @@ def test_patch_decides_a_row_with_its_reasons_and_keeps_history(api_as, acme, al
     assert body["applicable"] is True and body["status"] == "planned" and body["target_date"] == "2027-03-31"
     assert body["owner"] == "olivia" and body["owner_name"] == "Olivia Ortiz"
     assert [r["kind"] for r in body["reasons"]] == ["contractual", "legal_regulatory"]
-    history = api_as(alice).get(f"{BASE}/soa/{row.pk}/history/").json()
+    history = api_as(alice).get(f"{BASE}/soa/{row.pk}/history/").json()["results"]  # paginated
     assert history[0]["who"] == "Alice Archer"
     assert {c["field"] for c in history[0]["changes"]} >= {"applicable", "status", "owner"}
 
