@@ -1,6 +1,7 @@
 """A small, realistic inventory for the demo organization of an insurer that
 runs an AI claims-triage assistant."""
 
+from core.types import Actor
 from organizations.models import Organization
 
 from . import selectors
@@ -197,7 +198,7 @@ DEMO_ASSETS: list[dict] = [
 ]
 
 
-def demo_assets_create(*, organization: Organization, actor) -> list[Asset]:
+def demo_assets_create(*, organization: Organization, actor: Actor) -> list[Asset]:
     """Create the demo inventory in ``organization`` (owned by ``actor``); a
     second call adds only what is missing, so it can run on every seed."""
     existing = {i.lower() for i in selectors.assets_for(organization).values_list("identifier", flat=True)}

@@ -26,6 +26,7 @@ from core.registers.bulk import (
 from core.registers.members import acting_membership, member_ids
 from core.registers.values import validation_errors, values_apply
 from core.services import record_delete, record_save
+from core.types import Actor
 from organizations.models import Membership, Organization
 
 from .models import (
@@ -62,7 +63,7 @@ _NUMBERED_IDENTIFIER = re.compile(rf"^{re.escape(IDENTIFIER_PREFIX)}(\d+)$")
 # --- Who may do what ---------------------------------------------------------
 
 
-def _acting_membership(organization: Organization, actor) -> Membership:
+def _acting_membership(organization: Organization, actor: Actor) -> Membership:
     return acting_membership(organization, actor, records="assets")
 
 
@@ -161,7 +162,7 @@ def _apply(asset: Asset, values: Mapping[str, Any]) -> list[str]:
 # --- One asset ---------------------------------------------------------------
 
 
-def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]) -> Asset:
+def asset_create(*, organization: Organization, actor: Actor, values: Mapping[str, Any]) -> Asset:
     """Register an asset; its identifier is the next ``AST-NNNN`` when none is given.
 
     Raises ``PermissionDenied`` when the actor may not add assets and
@@ -207,7 +208,7 @@ def asset_create(*, organization: Organization, actor, values: Mapping[str, Any]
     raise ValidationError({"identifier": "Could not find a free identifier; give one explicitly."})
 
 
-def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
+def asset_update(*, asset: Asset, actor: Actor, values: Mapping[str, Any]) -> Asset:
     """Change an asset. Contributors change only what they own and cannot hand it to someone else."""
     organization = asset.organization
     membership = _acting_membership(organization, actor)
@@ -244,7 +245,7 @@ def asset_update(*, asset: Asset, actor, values: Mapping[str, Any]) -> Asset:
         raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
 
 
-def asset_delete(*, asset: Asset, actor) -> DeletionImpact:
+def asset_delete(*, asset: Asset, actor: Actor) -> DeletionImpact:
     """Delete an asset after saying what it affects (``core.deletion``): its links
     to other assets and to risks are removed, each affected record's history
     naming the asset; drafts of its impact assessments go with it. Raises
@@ -259,7 +260,7 @@ def asset_delete(*, asset: Asset, actor) -> DeletionImpact:
 
 
 def asset_relation_create(
-    *, organization: Organization, actor, source: Asset, target: Asset, type: str, note: str = ""
+    *, organization: Organization, actor: Actor, source: Asset, target: Asset, type: str, note: str = ""
 ) -> AssetRelation:
     """Link ``source`` to ``target`` ("source <type> target").
 
@@ -281,7 +282,7 @@ def asset_relation_create(
         return record_save(relation, actor=actor, reason="Assets linked")
 
 
-def asset_relation_delete(*, relation: AssetRelation, actor) -> None:
+def asset_relation_delete(*, relation: AssetRelation, actor: Actor) -> None:
     membership = _acting_membership(relation.organization, actor)
     _ensure_can_edit(membership, relation.source)
     record_delete(relation, actor=actor, reason="Assets unlinked")
@@ -302,7 +303,7 @@ class AssetDraft:
 def asset_bulk_validate(
     *,
     organization: Organization,
-    actor,
+    actor: Actor,
     drafts: Sequence[AssetDraft],
     errors: Mapping[int, Mapping] = (),
     item_names: Sequence[str] = (),
@@ -448,7 +449,7 @@ def _bulk_relations(organization, drafts, assets, batch_index, found: ItemErrors
 
 
 def asset_bulk_create(
-    *, organization: Organization, actor, drafts: Sequence[AssetDraft], reason: str = "Assets imported"
+    *, organization: Organization, actor: Actor, drafts: Sequence[AssetDraft], reason: str = "Assets imported"
 ) -> list[Asset]:
     """Create every draft and its relations, or nothing.
 

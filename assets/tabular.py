@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from core.registers.imports import ImportRow, TableImport
 from core.registers.members import members_by_handle
 from core.tabular import Column, Row, choice_lookup
+from core.types import Actor
 
 from .models import (
     AI_FIELDS,
@@ -232,12 +233,12 @@ class AssetTableImport(TableImport):
     def draft_from_row(self, row, context):
         return _draft_from_row(row, context)
 
-    def validate(self, *, organization, actor, drafts, errors, item_names):
+    def validate(self, *, organization, actor: Actor, drafts, errors, item_names):
         return asset_bulk_validate(
             organization=organization, actor=actor, drafts=drafts, errors=errors, item_names=item_names
         )
 
-    def create(self, *, organization, actor, drafts, reason):
+    def create(self, *, organization, actor: Actor, drafts, reason):
         return asset_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason)
 
     def tallies(self, rows: list[ImportRow]) -> list[tuple[str, int]]:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from core.types import Actor
+
 from .freezing import Freezable
 from .services import record_delete
 
@@ -145,7 +147,7 @@ def deletion_impact(record: models.Model, *, actor=None) -> DeletionImpact:
     return impact
 
 
-def record_delete_with_impact(record: models.Model, *, actor, reason: str = "") -> DeletionImpact:
+def record_delete_with_impact(record: models.Model, *, actor: Actor, reason: str = "") -> DeletionImpact:
     """Delete ``record`` after doing what its impact says to every affected record.
 
     Raises ``DeletionRefused`` (nothing written) when a signed, approved or

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from core.types import Actor
+
 from .models import WorkerHeartbeat
 
 
@@ -21,7 +23,9 @@ def history_reason(reason: str) -> str:
     return reason[: REASON_MAX_LENGTH - 1].rstrip() + "…"
 
 
-def record_save(instance: models.Model, *, actor, reason: str = "", update_fields: list[str] | None = None):
+def record_save(
+    instance: models.Model, *, actor: Actor, reason: str = "", update_fields: list[str] | None = None
+):
     """Save ``instance`` so that its history names ``actor`` and ``reason``.
 
     Services use this instead of a bare ``save()`` so that the history is right
@@ -34,7 +38,7 @@ def record_save(instance: models.Model, *, actor, reason: str = "", update_field
     return instance
 
 
-def record_delete(instance: models.Model, *, actor, reason: str = "") -> None:
+def record_delete(instance: models.Model, *, actor: Actor, reason: str = "") -> None:
     """Delete ``instance`` so that its history names ``actor`` and ``reason``.
 
     Records that others depend on are deleted through ``core.deletion`` instead,

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.services import record_save
+from core.types import Actor
 
 from . import files, registry
 from .models import DocumentStatus, GeneratedDocument
@@ -51,7 +52,9 @@ def _enqueue(document_id: int) -> None:
     transaction.on_commit(send)
 
 
-def document_request(*, organization, actor, kind: str, parameters: dict | None = None) -> GeneratedDocument:
+def document_request(
+    *, organization, actor: Actor, kind: str, parameters: dict | None = None
+) -> GeneratedDocument:
     """Queue a document of ``kind`` for ``organization``; it is built in the background.
 
     Raises ``ValidationError`` for an unknown kind or parameters the kind refuses.
@@ -80,7 +83,7 @@ def document_request(*, organization, actor, kind: str, parameters: dict | None 
     return document
 
 
-def document_retry(*, document: GeneratedDocument, actor) -> GeneratedDocument:
+def document_retry(*, document: GeneratedDocument, actor: Actor) -> GeneratedDocument:
     """Queue a failed document again, from scratch."""
     if document.status != DocumentStatus.FAILED:
         raise ValidationError(

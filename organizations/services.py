@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from core.roles import Role
 from core.services import record_delete, record_save
+from core.types import Actor
 
 from .models import Membership, Organization
 
@@ -40,7 +41,9 @@ def organization_create(*, name: str, creator, slug: str = "", description: str 
     return organization
 
 
-def organization_update(*, organization: Organization, actor, name: str, description: str) -> Organization:
+def organization_update(
+    *, organization: Organization, actor: Actor, name: str, description: str
+) -> Organization:
     organization.name = name
     organization.description = description
     organization.full_clean()
@@ -57,7 +60,7 @@ def _ensure_admin_remains(membership: Membership, *, new_role: str | None) -> No
         raise ValidationError({"role": "An organization needs at least one administrator."})
 
 
-def membership_add(*, organization: Organization, actor, user, role: str) -> Membership:
+def membership_add(*, organization: Organization, actor: Actor, user, role: str) -> Membership:
     if Membership.objects.filter(organization=organization, user=user).exists():
         raise ValidationError({"user": f"{user.username} is already a member of {organization.name}."})
     membership = Membership(organization=organization, user=user, role=role)
@@ -69,7 +72,7 @@ def membership_add(*, organization: Organization, actor, user, role: str) -> Mem
 def member_create_with_account(
     *,
     organization: Organization,
-    actor,
+    actor: Actor,
     username: str,
     email: str,
     first_name: str,
@@ -91,7 +94,7 @@ def member_create_with_account(
     return membership_add(organization=organization, actor=actor, user=user, role=role), password
 
 
-def membership_change_role(*, membership: Membership, actor, role: str) -> Membership:
+def membership_change_role(*, membership: Membership, actor: Actor, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     with transaction.atomic():
@@ -100,7 +103,7 @@ def membership_change_role(*, membership: Membership, actor, role: str) -> Membe
         return record_save(membership, actor=actor, reason="Role changed", update_fields=["role"])
 
 
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
     with transaction.atomic():
         _ensure_admin_remains(membership, new_role=None)
         record_delete(membership, actor=actor, reason="Member removed")

@@ -14,13 +14,14 @@ from functools import partial
 from assets.models import Asset
 from core.deletion import DeletionImpact, deletion_contributor
 from core.services import record_delete, record_save
+from core.types import Actor
 
 from .models import ImpactAssessment, ImpactItem, Risk, RiskAsset, RiskControl, TreatmentAction
 
 SIGNED_OFF = "is signed off"
 
 
-def _unlink_item(item: ImpactItem, *, actor, reason: str) -> None:
+def _unlink_item(item: ImpactItem, *, actor: Actor, reason: str) -> None:
     item.risk = None
     record_save(item, actor=actor, reason=reason, update_fields=["risk", "updated_at"])
 
@@ -54,7 +55,7 @@ def assessments_of_the_ai_system(impact: DeletionImpact) -> None:
             )
 
 
-def _assessment_parts_delete(assessment: ImpactAssessment, *, actor, reason: str) -> None:
+def _assessment_parts_delete(assessment: ImpactAssessment, *, actor: Actor, reason: str) -> None:
     for item in assessment.items.all():
         record_delete(item, actor=actor, reason=reason)
     for link in assessment.reviewer_links.all():

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assets.models import Asset
+from core.types import Actor
 from organizations.models import Organization
 
 from . import selectors, services
@@ -230,7 +231,7 @@ RISKS = [
 
 
 @transaction.atomic
-def demo_risks_create(*, organization: Organization, actor) -> list[Risk]:
+def demo_risks_create(*, organization: Organization, actor: Actor) -> list[Risk]:
     """Create the demo register in ``organization`` on top of the demo
     inventory (``assets.demo``); a second call adds only what is missing.
     Returns the risks it created."""
@@ -302,7 +303,7 @@ def _controls(labels: list[str]):
     return [found[label] for label in labels if label in found]
 
 
-def _actions(risk: Risk, actor, actions, today: datetime.date) -> None:
+def _actions(risk: Risk, actor: Actor, actions, today: datetime.date) -> None:
     for description, days, status in actions:
         action = services.treatment_action_create(
             risk=risk,

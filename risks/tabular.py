@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from core.registers.imports import ImportRow, TableImport
 from core.registers.members import members_by_handle
 from core.tabular import Column, Row, choice_lookup
+from core.types import Actor
 from organizations.models import Organization
 
 from . import selectors
@@ -285,11 +286,11 @@ class RiskTableImport(TableImport):
     def draft_from_row(self, row, context):
         return _draft_from_row(row, context)
 
-    def validate(self, *, organization, actor, drafts, errors, item_names):
+    def validate(self, *, organization, actor: Actor, drafts, errors, item_names):
         # A reference used twice is named by its row in the file ("row 1"), not by the line.
         return risk_bulk_validate(organization=organization, actor=actor, drafts=drafts, errors=errors)
 
-    def create(self, *, organization, actor, drafts, reason):
+    def create(self, *, organization, actor: Actor, drafts, reason):
         return risk_bulk_create(organization=organization, actor=actor, drafts=drafts, reason=reason)
 
     def tallies(self, rows: list[ImportRow]) -> list[tuple[str, int]]:

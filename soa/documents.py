@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from controls.models import Framework, Mapping
 from core.roles import Capability
+from core.types import Actor
 from documents import registry
 from documents import services as document_services
 from documents.models import GeneratedDocument
@@ -72,7 +73,7 @@ def version_parameters(values: dict, organization) -> dict:
 # --- Requests (the web process: a row and an enqueue, never a render) ----------------------------
 
 
-def soa_pdf_request(*, organization, actor, version: SoAVersion | None = None) -> GeneratedDocument:
+def soa_pdf_request(*, organization, actor: Actor, version: SoAVersion | None = None) -> GeneratedDocument:
     """Queue the PDF of ``version``, or of the live table as a draft when ``version`` is None.
 
     The caller checks the EXPORT capability (views and API do, through their capabilities).

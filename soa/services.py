@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.history import FieldChange
 from core.roles import Capability
 from core.services import record_delete, record_save
+from core.types import Actor
 from organizations.models import Membership, Organization
 
 from . import selectors
@@ -38,7 +39,7 @@ REASON_NOTE_MAX = 500
 BULK_MAX_ROWS = 500
 
 
-def _acting_membership(organization_id: int, actor) -> Membership:
+def _acting_membership(organization_id: int, actor: Actor) -> Membership:
     membership = (
         Membership.objects.filter(organization_id=organization_id, user=actor).select_related("user").first()
         if actor is not None and getattr(actor, "is_authenticated", False)
@@ -141,7 +142,7 @@ def _plan(
     return _Plan(entry=entry, values=new, reasons=cleaned), errors
 
 
-def _write(plan: _Plan, *, actor, reason: str) -> SoAEntry:
+def _write(plan: _Plan, *, actor: Actor, reason: str) -> SoAEntry:
     entry = plan.entry
     changed = [name for name, value in plan.values.items() if getattr(entry, name) != value]
     for name in changed:
@@ -169,7 +170,7 @@ def _write(plan: _Plan, *, actor, reason: str) -> SoAEntry:
 
 @transaction.atomic
 def soa_entry_update(
-    *, entry: SoAEntry, actor, values: Mapping[str, Any], reasons: list | None = None, reason: str = ""
+    *, entry: SoAEntry, actor: Actor, values: Mapping[str, Any], reasons: list | None = None, reason: str = ""
 ) -> SoAEntry:
     """Change one row: any of ``SOA_WRITABLE_FIELDS``, and, when ``reasons`` is
     given, its recorded reasons (a list of ``{kind, note}``, replacing the
@@ -205,7 +206,7 @@ class SoABulkError(ValidationError):
 
 @transaction.atomic
 def soa_bulk_update(
-    *, organization: Organization, actor, changes: Sequence[Mapping[str, Any]], reason: str = ""
+    *, organization: Organization, actor: Actor, changes: Sequence[Mapping[str, Any]], reason: str = ""
 ) -> list[SoAEntry]:
     """Change many rows at once, all or nothing.
 
@@ -268,7 +269,7 @@ def _applicable_text(value) -> str:
 
 
 @transaction.atomic
-def soa_apply_to_mapped(*, entry: SoAEntry, actor, dry_run: bool = False) -> list[MappedChange]:
+def soa_apply_to_mapped(*, entry: SoAEntry, actor: Actor, dry_run: bool = False) -> list[MappedChange]:
     """Copy the row's decision to the rows of its crosswalk counterparts
     (``controls.Mapping``, both directions): applicability, recorded reasons
     and implementation status — and, for an exclusion, its justification,
@@ -415,7 +416,7 @@ def approval_blockers(entries) -> list[BlockingRow]:
 
 
 @transaction.atomic
-def soa_version_approve(*, organization: Organization, actor, change_summary: str) -> SoAVersion:
+def soa_version_approve(*, organization: Organization, actor: Actor, change_summary: str) -> SoAVersion:
     """Approve the live SoA as the next version (1, 2, …): freeze every row as it
     is now — title, decision, reasons with the risk references, status, owner —
     with the approver, the time, the change summary and the rows' SHA-256. The

@@ -6,6 +6,7 @@ from django.db.models import Max
 from core.freezing import RecordFrozen
 from core.registers.members import acting_membership
 from core.roles import Capability
+from core.types import Actor
 from organizations.models import Membership, Organization
 
 from .. import selectors
@@ -16,7 +17,7 @@ from ..models import (
 )
 
 
-def audit_membership(organization: Organization, actor) -> Membership:
+def audit_membership(organization: Organization, actor: Actor) -> Membership:
     return acting_membership(organization, actor, records="audits")
 
 
@@ -32,7 +33,7 @@ def can_record_results(membership: Membership, audit: Audit) -> bool:
     return membership.can(Capability.EDIT_ANY) or membership.user_id in selectors.audit_team_ids(audit)
 
 
-def require_recorder(audit: Audit, actor) -> Membership:
+def require_recorder(audit: Audit, actor: Actor) -> Membership:
     membership = audit_membership(audit.organization, actor)
     if not can_record_results(membership, audit):
         raise PermissionDenied(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.registers.members import member_ids
 from core.roles import Capability
 from core.services import record_save
+from core.types import Actor
 
 from ..models import (
     ActionStatus,
@@ -50,7 +51,7 @@ def _complete(action: CorrectiveAction, previous_status: str) -> None:
 @transaction.atomic
 def corrective_action_create(
     *,
-    actor,
+    actor: Actor,
     values: Mapping[str, Any],
     finding: Finding | None = None,
     review: ManagementReview | None = None,
@@ -99,7 +100,7 @@ def corrective_action_create(
 
 @transaction.atomic
 def corrective_action_update(
-    *, action: CorrectiveAction, actor, values: Mapping[str, Any]
+    *, action: CorrectiveAction, actor: Actor, values: Mapping[str, Any]
 ) -> CorrectiveAction:
     """Change an action: officers change anything, its owner its progress. A verified
     effective action is settled: it no longer changes."""
@@ -125,7 +126,7 @@ def corrective_action_update(
 
 @transaction.atomic
 def corrective_action_verify(
-    *, action: CorrectiveAction, actor, result: str, notes: str = ""
+    *, action: CorrectiveAction, actor: Actor, result: str, notes: str = ""
 ) -> CorrectiveAction:
     """Record whether a done action was effective (who, when, result). Not effective
     reopens it, so that it is done again and verified again."""

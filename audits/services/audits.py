@@ -13,6 +13,7 @@ from controls.models import Clause, ClauseMapping, Control, ControlGroup, Framew
 from core.registers.members import member_ids
 from core.roles import Capability
 from core.services import record_delete, record_save
+from core.types import Actor
 from organizations.models import Organization
 from soa.models import SoAVersion, SoAVersionRow
 
@@ -83,7 +84,7 @@ def _framework_order(codes: Iterable[str]) -> list[str]:
     return sorted(codes, key=lambda code: (order.get(code, 0), code))
 
 
-def _set_team(audit: Audit, team: Iterable, *, actor, members: set[int]) -> None:
+def _set_team(audit: Audit, team: Iterable, *, actor: Actor, members: set[int]) -> None:
     wanted = {user.pk: user for user in team}
     if outsiders := [u for pk, u in wanted.items() if pk not in members]:
         raise ValidationError({"team": [f"{u} is not a member of the organization." for u in outsiders]})
@@ -120,7 +121,7 @@ def _set_scope_lists(audit: Audit, *, themes, assets) -> None:
 def audit_plan(
     *,
     organization: Organization,
-    actor,
+    actor: Actor,
     values: Mapping[str, Any],
     team: Iterable = (),
     themes: Iterable[ControlGroup] | None = None,
@@ -152,7 +153,7 @@ def audit_plan(
 def audit_update(
     *,
     audit: Audit,
-    actor,
+    actor: Actor,
     values: Mapping[str, Any],
     team: Iterable | None = None,
     themes: Iterable[ControlGroup] | None = None,
@@ -190,7 +191,7 @@ def audit_update(
 
 
 @transaction.atomic
-def audit_delete(*, audit: Audit, actor) -> None:
+def audit_delete(*, audit: Audit, actor: Actor) -> None:
     """Delete a planned audit (with its checklist); one that has started is kept."""
     refuse_if_closed(audit)
     membership = audit_membership(audit.organization, actor)
@@ -271,7 +272,7 @@ def _wanted_items(audit: Audit) -> list[dict]:
 
 
 @transaction.atomic
-def audit_checklist_build(*, audit: Audit, actor) -> list[ChecklistItem]:
+def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
     """Create the checklist items the audit's scope asks for and it does not have yet;
     idempotent. While the audit is planned, items outside its scope are removed.
 
@@ -314,7 +315,7 @@ def audit_checklist_build(*, audit: Audit, actor) -> list[ChecklistItem]:
 
 
 @transaction.atomic
-def audit_start(*, audit: Audit, actor, soa_version: SoAVersion | None = None) -> Audit:
+def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = None) -> Audit:
     """Start a planned audit: fix the SoA version audited (the one given, or the latest
     approved) and add its applicable controls to the checklist."""
     refuse_if_closed(audit)
@@ -343,7 +344,7 @@ def audit_start(*, audit: Audit, actor, soa_version: SoAVersion | None = None) -
 
 
 @transaction.atomic
-def audit_report(*, audit: Audit, actor) -> Audit:
+def audit_report(*, audit: Audit, actor: Actor) -> Audit:
     """The fieldwork is done: the audit moves to reporting."""
     refuse_if_closed(audit)
     membership = audit_membership(audit.organization, actor)
@@ -382,7 +383,7 @@ def audit_close_blockers(audit: Audit) -> list[str]:
 
 
 @transaction.atomic
-def audit_close(*, audit: Audit, actor) -> Audit:
+def audit_close(*, audit: Audit, actor: Actor) -> Audit:
     """Close the audit: from then on it, its team, checklist and evidence are frozen,
     and so is each finding's link to it (the follow-up of findings goes on)."""
     refuse_if_closed(audit)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.services import record_save
+from core.types import Actor
 
 from ..models import (
     Audit,
@@ -48,7 +49,7 @@ def _refuse_unless_fieldwork(audit: Audit) -> None:
 
 
 @transaction.atomic
-def checklist_item_record(*, item: ChecklistItem, actor, values: Mapping[str, Any]) -> ChecklistItem:
+def checklist_item_record(*, item: ChecklistItem, actor: Actor, values: Mapping[str, Any]) -> ChecklistItem:
     """Record an item's ``result``, ``notes`` and ``evidence`` references."""
     audit = item.audit
     refuse_if_closed(audit)
@@ -87,7 +88,7 @@ def _sniffed_type(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
-def evidence_file_add(*, item: ChecklistItem, actor, upload: UploadedFile) -> EvidenceFile:
+def evidence_file_add(*, item: ChecklistItem, actor: Actor, upload: UploadedFile) -> EvidenceFile:
     """Attach an uploaded file to an item as evidence: size-limited, its type checked
     against its name and its first bytes, stored under the organization's folder."""
     audit = item.audit
@@ -120,7 +121,7 @@ def evidence_file_add(*, item: ChecklistItem, actor, upload: UploadedFile) -> Ev
 
 
 @transaction.atomic
-def finding_create(*, item: ChecklistItem, actor, description: str, severity: str = "") -> Finding:
+def finding_create(*, item: ChecklistItem, actor: Actor, description: str, severity: str = "") -> Finding:
     """Raise a finding from a checklist item that has a result other than conforming;
     its severity is the result unless given, its standards are the item's."""
     audit = item.audit
@@ -148,7 +149,7 @@ def finding_create(*, item: ChecklistItem, actor, description: str, severity: st
 
 
 @transaction.atomic
-def finding_update(*, finding: Finding, actor, values: Mapping[str, Any]) -> Finding:
+def finding_update(*, finding: Finding, actor: Actor, values: Mapping[str, Any]) -> Finding:
     """Change a finding's description, or (audit still open) its severity."""
     require_recorder(finding.audit, actor)
     values = {k: v for k, v in values.items() if k in ("description", "severity")}
@@ -160,7 +161,7 @@ def finding_update(*, finding: Finding, actor, values: Mapping[str, Any]) -> Fin
 
 
 @transaction.atomic
-def finding_close(*, finding: Finding, actor) -> Finding:
+def finding_close(*, finding: Finding, actor: Actor) -> Finding:
     """Close a finding; a nonconformity only once each of its corrective actions is verified effective."""
     require_recorder(finding.audit, actor)
     if finding.status == FindingStatus.CLOSED:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.roles import Capability
 from core.services import record_save
+from core.types import Actor
 from organizations.models import Organization
 
 from .. import selectors
@@ -35,7 +36,7 @@ def _review_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
 
 @transaction.atomic
 def management_review_create(
-    *, organization: Organization, actor, values: Mapping[str, Any]
+    *, organization: Organization, actor: Actor, values: Mapping[str, Any]
 ) -> ManagementReview:
     """Record a management review of both systems, its inputs taken from the
     organization's data as of its date and stored as they were."""
@@ -62,7 +63,7 @@ def management_review_create(
 
 @transaction.atomic
 def management_review_update(
-    *, review: ManagementReview, actor, values: Mapping[str, Any]
+    *, review: ManagementReview, actor: Actor, values: Mapping[str, Any]
 ) -> ManagementReview:
     """Change a review; a new date takes its inputs again as of that date."""
     membership = audit_membership(review.organization, actor)

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.types import Actor
+
 from ..identifiers import identifier_number_next, identifier_number_seen, identifier_numbers_take
 from ..services import history_reason
 
@@ -148,7 +150,7 @@ def bulk_numbers_take(plan: BulkPlan, *, organization, kind: str, assign) -> Non
         identifier_number_seen(organization=organization, kind=kind, number=plan.highest_number)
 
 
-def bulk_insert(records: Sequence, model, *, actor, reason: str, taken: str = "") -> list:
+def bulk_insert(records: Sequence, model, *, actor: Actor, reason: str, taken: str = "") -> list:
     """Insert ``records`` of ``model`` in batches, each with a "created" history
     row naming ``actor`` and ``reason`` (a plain ``bulk_create`` writes no history;
     the reason is cut to the history's column by ``core.services.history_reason``).

@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.types import Actor
+
 from ..services import history_reason
 from ..tabular import Column, Row, RowError, RowErrors
 from .bulk import BulkError, BulkPlan, Errors
@@ -100,12 +102,12 @@ class TableImport:
         raise NotImplementedError
 
     def validate(
-        self, *, organization, actor, drafts: list, errors: Errors, item_names: list[str]
+        self, *, organization, actor: Actor, drafts: list, errors: Errors, item_names: list[str]
     ) -> BulkPlan:
         """The register's ``<noun>_bulk_validate``."""
         raise NotImplementedError
 
-    def create(self, *, organization, actor, drafts: list, reason: str) -> list:
+    def create(self, *, organization, actor: Actor, drafts: list, reason: str) -> list:
         """The register's ``<noun>_bulk_create``; raises ``BulkError``."""
         raise NotImplementedError
 
@@ -128,7 +130,7 @@ class TableImport:
                 cell_errors[index] = problems
         return drafts, cell_errors
 
-    def _plan(self, *, organization, actor, rows, drafts, cell_errors) -> BulkPlan:
+    def _plan(self, *, organization, actor: Actor, rows, drafts, cell_errors) -> BulkPlan:
         return self.validate(
             organization=organization,
             actor=actor,
@@ -137,7 +139,7 @@ class TableImport:
             item_names=[f"line {row.line}" for row in rows],
         )
 
-    def preview(self, *, organization, actor, rows: list[Row]) -> ImportPreview:
+    def preview(self, *, organization, actor: Actor, rows: list[Row]) -> ImportPreview:
         """Check every row of an uploaded file as one batch; writes nothing."""
         drafts, cell_errors = self.drafts(organization, rows)
         plan = self._plan(
@@ -150,7 +152,7 @@ class TableImport:
         ]
         return ImportPreview(rows=preview_rows, errors=errors, plan=plan, tallies=self.tallies(preview_rows))
 
-    def write(self, *, organization, actor, rows: list[Row], filename: str = "") -> list:
+    def write(self, *, organization, actor: Actor, rows: list[Row], filename: str = "") -> list:
         """Create a record per row, or nothing at all.
 
         Raises ``ImportRefused`` listing every problem (line, column, message).

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from core.types import Actor
 
-def acting_membership(organization, actor, *, records: str = "records"):
+
+def acting_membership(organization, actor: Actor, *, records: str = "records"):
     """The actor's membership of ``organization``; ``PermissionDenied`` for anyone else.
 
     ``records`` names what the refused actor wanted to change ("assets", "risks").

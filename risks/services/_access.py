@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 
 from core.registers.members import acting_membership as _acting_membership
 from core.roles import Capability
+from core.types import Actor
 from organizations.models import Membership, Organization
 
 
-def acting_membership(organization: Organization, actor) -> Membership:
+def acting_membership(organization: Organization, actor: Actor) -> Membership:
     return _acting_membership(organization, actor, records="risks")
 
 

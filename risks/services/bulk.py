@@ -19,6 +19,7 @@ from core.registers.bulk import (
     bulk_size_check,
 )
 from core.registers.members import member_ids
+from core.types import Actor
 from organizations.models import Organization
 
 from .. import selectors
@@ -54,7 +55,7 @@ class RiskDraft:
 def risk_bulk_validate(
     *,
     organization: Organization,
-    actor,
+    actor: Actor,
     drafts: Sequence[RiskDraft],
     errors: Mapping[int, Mapping[str, list[str]]] = (),
 ) -> BulkPlan:
@@ -142,7 +143,7 @@ def _number_assign(risk: Risk, number: int) -> None:
 
 
 def risk_bulk_create(
-    *, organization: Organization, actor, drafts: Sequence[RiskDraft], reason: str = "Risks imported"
+    *, organization: Organization, actor: Actor, drafts: Sequence[RiskDraft], reason: str = "Risks imported"
 ) -> list[Risk]:
     """Create every draft with its links, or nothing. Raises ``BulkError`` with the per-item errors.
     Risks without a reference take the next numbers of the ``core.identifiers`` counter."""

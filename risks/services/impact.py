@@ -17,6 +17,7 @@ from core.registers.members import member_ids
 from core.registers.values import merge_errors, validation_errors, values_apply
 from core.roles import Capability
 from core.services import record_delete, record_save
+from core.types import Actor
 from organizations.models import Membership, Organization
 
 from .. import selectors
@@ -73,7 +74,7 @@ def _assessment_errors(assessment: ImpactAssessment, membership: Membership) -> 
 
 
 def impact_assessment_create(
-    *, organization: Organization, actor, ai_system: Asset, values: Mapping[str, Any]
+    *, organization: Organization, actor: Actor, ai_system: Asset, values: Mapping[str, Any]
 ) -> ImpactAssessment:
     """Start the impact assessment of an AI system (version 1, a draft).
 
@@ -104,7 +105,7 @@ def impact_assessment_create(
 
 
 def impact_assessment_update(
-    *, assessment: ImpactAssessment, actor, values: Mapping[str, Any]
+    *, assessment: ImpactAssessment, actor: Actor, values: Mapping[str, Any]
 ) -> ImpactAssessment:
     membership = acting_membership(assessment.organization, actor)
     _ensure_can_edit(membership, assessment)
@@ -116,7 +117,7 @@ def impact_assessment_update(
     return record_save(assessment, actor=actor, reason="Impact assessment changed")
 
 
-def impact_assessment_delete(*, assessment: ImpactAssessment, actor) -> None:
+def impact_assessment_delete(*, assessment: ImpactAssessment, actor: Actor) -> None:
     """Delete a draft version with its impacts and reviewers (a signed-off one is a record and stays)."""
     membership = acting_membership(assessment.organization, actor)
     _ensure_can_edit(membership, assessment)
@@ -135,7 +136,9 @@ def _item_errors(item: ImpactItem) -> dict[str, list[str]]:
     return {}
 
 
-def impact_item_create(*, assessment: ImpactAssessment, actor, values: Mapping[str, Any]) -> ImpactItem:
+def impact_item_create(
+    *, assessment: ImpactAssessment, actor: Actor, values: Mapping[str, Any]
+) -> ImpactItem:
     membership = acting_membership(assessment.organization, actor)
     _ensure_can_edit(membership, assessment)
     _ensure_draft(assessment)
@@ -147,7 +150,7 @@ def impact_item_create(*, assessment: ImpactAssessment, actor, values: Mapping[s
     return record_save(item, actor=actor, reason="Impact identified")
 
 
-def impact_item_update(*, item: ImpactItem, actor, values: Mapping[str, Any]) -> ImpactItem:
+def impact_item_update(*, item: ImpactItem, actor: Actor, values: Mapping[str, Any]) -> ImpactItem:
     membership = acting_membership(item.organization, actor)
     _ensure_can_edit(membership, item.assessment)
     _ensure_draft(item.assessment)
@@ -158,7 +161,7 @@ def impact_item_update(*, item: ImpactItem, actor, values: Mapping[str, Any]) ->
     return record_save(item, actor=actor, reason="Impact changed")
 
 
-def impact_item_delete(*, item: ImpactItem, actor) -> None:
+def impact_item_delete(*, item: ImpactItem, actor: Actor) -> None:
     membership = acting_membership(item.organization, actor)
     _ensure_can_edit(membership, item.assessment)
     _ensure_draft(item.assessment)
@@ -173,7 +176,7 @@ def _can_review(membership: Membership) -> bool:
     return membership.role in selectors.impact_reviewer_roles()
 
 
-def impact_reviewers_set(*, assessment: ImpactAssessment, actor, users: Iterable) -> None:
+def impact_reviewers_set(*, assessment: ImpactAssessment, actor: Actor, users: Iterable) -> None:
     """Name the members who review this version; reviews already given are kept."""
     membership = acting_membership(assessment.organization, actor)
     _ensure_can_edit(membership, assessment)
@@ -208,7 +211,7 @@ def impact_reviewers_set(*, assessment: ImpactAssessment, actor, users: Iterable
                 record_save(link, actor=actor, reason="Reviewer named")
 
 
-def impact_review_record(*, assessment: ImpactAssessment, actor, comment: str) -> ImpactReviewer:
+def impact_review_record(*, assessment: ImpactAssessment, actor: Actor, comment: str) -> ImpactReviewer:
     """A named reviewer records their review of this version."""
     _ensure_draft(assessment)
     membership = acting_membership(assessment.organization, actor)
@@ -223,7 +226,9 @@ def impact_review_record(*, assessment: ImpactAssessment, actor, comment: str) -
     return record_save(link, actor=actor, reason="Review recorded")
 
 
-def impact_assessment_sign_off(*, assessment: ImpactAssessment, actor, note: str = "") -> ImpactAssessment:
+def impact_assessment_sign_off(
+    *, assessment: ImpactAssessment, actor: Actor, note: str = ""
+) -> ImpactAssessment:
     """Sign off this version (members who may approve): it is frozen from now on.
 
     It needs a conclusion, and every named reviewer's review.
@@ -256,7 +261,7 @@ def impact_assessment_sign_off(*, assessment: ImpactAssessment, actor, note: str
 
 
 @transaction.atomic
-def impact_assessment_reassess(*, assessment: ImpactAssessment, actor) -> ImpactAssessment:
+def impact_assessment_reassess(*, assessment: ImpactAssessment, actor: Actor) -> ImpactAssessment:
     """Start the next version of a signed-off assessment, copying its scope,
     conclusion, items (with their links to risks) and reviewers (without their
     reviews). The signed-off version stays as it was, readable."""
@@ -309,7 +314,7 @@ def impact_assessment_reassess(*, assessment: ImpactAssessment, actor) -> Impact
 
 
 @transaction.atomic
-def impact_item_raise_risk(*, item: ImpactItem, actor) -> Risk:
+def impact_item_raise_risk(*, item: ImpactItem, actor: Actor) -> Risk:
     """Record the AI risk an impact raises, in one step, and link the impact to it.
 
     The risk is pre-filled: category AI, the harm area that matches the

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_update_with_history
 from core.registers.values import validation_errors, values_apply
 from core.roles import Capability
 from core.services import history_reason, record_save
+from core.types import Actor
 from organizations.models import Organization
 
 from ..models import ACCEPTANCE_FIELDS, PENDING_ACTION_STATUSES, Risk, RiskMethodology, TreatmentAction
@@ -54,7 +55,7 @@ class MethodologyChange:
 
 
 def methodology_update(
-    *, methodology: RiskMethodology, actor, values: Mapping[str, Any]
+    *, methodology: RiskMethodology, actor: Actor, values: Mapping[str, Any]
 ) -> MethodologyChange:
     """Change the scales, bands, appetite or review interval, and re-score every risk.
 

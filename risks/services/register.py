@@ -21,6 +21,7 @@ from core.registers.members import member_ids
 from core.registers.values import merge_errors, validation_errors, values_apply
 from core.roles import Capability
 from core.services import record_delete, record_save
+from core.types import Actor
 from organizations.models import Membership, Organization
 
 from .. import selectors
@@ -217,7 +218,7 @@ def number_take(organization: Organization, *, count: int = 1, at_least: int = 0
 def risk_create(
     *,
     organization: Organization,
-    actor,
+    actor: Actor,
     values: Mapping[str, Any],
     assets: Iterable[Asset] = (),
     controls: Iterable[Control] = (),
@@ -267,7 +268,7 @@ def risk_create(
 def risk_update(
     *,
     risk: Risk,
-    actor,
+    actor: Actor,
     values: Mapping[str, Any],
     assets: Iterable[Asset] | None = None,
     controls: Iterable[Control] | None = None,
@@ -320,7 +321,7 @@ def risk_update(
     return risk
 
 
-def risk_delete(*, risk: Risk, actor) -> DeletionImpact:
+def risk_delete(*, risk: Risk, actor: Actor) -> DeletionImpact:
     """Delete a risk after saying what it affects (``core.deletion``): its plan and
     links go with it, and the impacts that raised it lose the link, their history
     naming the risk. Raises ``DeletionRefused`` (nothing written) when a
@@ -336,7 +337,7 @@ _LINK_REASONS = {
 }
 
 
-def _links_sync(risk: Risk, *, actor, model, field: str, wanted: Iterable) -> None:
+def _links_sync(risk: Risk, *, actor: Actor, model, field: str, wanted: Iterable) -> None:
     """Make the risk's links of ``model`` exactly ``wanted``, one history row per change."""
     wanted_by_id = {obj.pk: obj for obj in wanted}
     existing = {getattr(link, f"{field}_id"): link for link in model.objects.filter(risk=risk)}
@@ -388,7 +389,7 @@ def acceptance_errors(
     return {}
 
 
-def acceptance_record(risk: Risk, *, actor, methodology: RiskMethodology, justification: str) -> None:
+def acceptance_record(risk: Risk, *, actor: Actor, methodology: RiskMethodology, justification: str) -> None:
     """Put the acceptance on ``risk`` (not saved): who, when, why, and the score and level accepted."""
     risk.accepted_by = actor
     risk.accepted_at = timezone.now()
@@ -399,7 +400,7 @@ def acceptance_record(risk: Risk, *, actor, methodology: RiskMethodology, justif
     risk.status = RiskStatus.ACCEPTED
 
 
-def risk_accept(*, risk: Risk, actor, justification: str) -> Risk:
+def risk_accept(*, risk: Risk, actor: Actor, justification: str) -> Risk:
     """Accept the risk at its current rating, under the rule of ``acceptance_errors``.
 
     Raises ``PermissionDenied`` for members who may not approve and
@@ -434,7 +435,7 @@ def risk_accept(*, risk: Risk, actor, justification: str) -> Risk:
     )
 
 
-def risk_acceptance_withdraw(*, risk: Risk, actor, reason: str = "") -> Risk:
+def risk_acceptance_withdraw(*, risk: Risk, actor: Actor, reason: str = "") -> Risk:
     """Withdraw an acceptance (only members who may approve); the risk goes back to treatment."""
     membership = acting_membership(risk.organization, actor)
     ensure_can(membership, Capability.APPROVE, "Only members who may approve withdraw an acceptance.")
@@ -451,7 +452,7 @@ def risk_acceptance_withdraw(*, risk: Risk, actor, reason: str = "") -> Risk:
     )
 
 
-def risk_review_record(*, risk: Risk, actor, note: str = "") -> Risk:
+def risk_review_record(*, risk: Risk, actor: Actor, note: str = "") -> Risk:
     """Note that the risk was reviewed today; its next review follows the methodology's interval."""
     membership = acting_membership(risk.organization, actor)
     ensure_can_edit(membership, risk)

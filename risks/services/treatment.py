@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.registers.members import member_ids
 from core.registers.values import merge_errors, validation_errors, values_apply
 from core.services import record_delete, record_save
+from core.types import Actor
 from organizations.models import Membership
 
 from ..models import ActionStatus, Risk, RiskStatus, TreatmentAction
@@ -59,7 +60,7 @@ def _apply(action: TreatmentAction, values: Mapping[str, Any]) -> None:
     )
 
 
-def treatment_action_create(*, risk: Risk, actor, values: Mapping[str, Any]) -> TreatmentAction:
+def treatment_action_create(*, risk: Risk, actor: Actor, values: Mapping[str, Any]) -> TreatmentAction:
     """Add an action to the risk's treatment plan.
 
     A risk still "identified" or "assessed" moves to "in treatment": it has a plan now.
@@ -83,7 +84,9 @@ def treatment_action_create(*, risk: Risk, actor, values: Mapping[str, Any]) -> 
     return action
 
 
-def treatment_action_update(*, action: TreatmentAction, actor, values: Mapping[str, Any]) -> TreatmentAction:
+def treatment_action_update(
+    *, action: TreatmentAction, actor: Actor, values: Mapping[str, Any]
+) -> TreatmentAction:
     """Change an action. Only the risk's editors re-assign or re-date it; its owner may progress it."""
     membership = acting_membership(action.organization, actor)
     _ensure_can_work_on(membership, action)
@@ -104,7 +107,7 @@ def treatment_action_update(*, action: TreatmentAction, actor, values: Mapping[s
     return record_save(action, actor=actor, reason=reason)
 
 
-def treatment_action_complete(*, action: TreatmentAction, actor, note: str = "") -> TreatmentAction:
+def treatment_action_complete(*, action: TreatmentAction, actor: Actor, note: str = "") -> TreatmentAction:
     """Mark the action done today, with an optional note on what was done."""
     if action.status == ActionStatus.DONE:
         raise ValidationError("This action is already done.")
@@ -114,7 +117,7 @@ def treatment_action_complete(*, action: TreatmentAction, actor, note: str = "")
     return treatment_action_update(action=action, actor=actor, values=values)
 
 
-def treatment_action_delete(*, action: TreatmentAction, actor) -> None:
+def treatment_action_delete(*, action: TreatmentAction, actor: Actor) -> None:
     membership = acting_membership(action.organization, actor)
     _ensure_can_plan(membership, action.risk)
     record_delete(action, actor=actor, reason="Treatment action removed")
