@@ -182,7 +182,8 @@ def asset_create(*, organization: Organization, actor: Actor, values: Mapping[st
     elif not generated and _identifier_taken(organization, asset.identifier):
         errors["identifier"] = _IDENTIFIER_TAKEN
     if generated:
-        # A placeholder of the right shape for validation; the number is taken when writing.
+        # The number the counter would give, so that validation sees a real identifier; the
+        # counter itself moves only when the asset is written (below).
         asset.identifier = _identifier_format(
             identifier_number_next(organization=organization, kind=IDENTIFIER_KIND)
         )

@@ -35,7 +35,7 @@ class RegisterExportView(View):
     filename_part: str
 
     def get_base_queryset(self) -> QuerySet:
-        raise NotImplementedError
+        raise NotImplementedError("A register export declares get_base_queryset(): its records.")
 
     def get(self, request, *args, **kwargs):
         fmt = export_format_parse(request.GET.get("format"))

@@ -99,17 +99,17 @@ class TableImport:
 
     def draft_from_row(self, row: Row, context: Any) -> tuple[Any, dict[str, list[str]]]:
         """The draft of one row, and the problems found in its cells per field."""
-        raise NotImplementedError
+        raise NotImplementedError("A register import declares draft_from_row(): how one row becomes a draft.")
 
     def validate(
         self, *, organization, actor: Actor, drafts: list, errors: Errors, item_names: list[str]
     ) -> BulkPlan:
         """The register's ``<noun>_bulk_validate``."""
-        raise NotImplementedError
+        raise NotImplementedError("A register import declares validate(): its <noun>_bulk_validate.")
 
     def create(self, *, organization, actor: Actor, drafts: list, reason: str) -> list:
         """The register's ``<noun>_bulk_create``; raises ``BulkError``."""
-        raise NotImplementedError
+        raise NotImplementedError("A register import declares create(): its <noun>_bulk_create.")
 
     def tallies(self, rows: list[ImportRow]) -> list[tuple[str, int]]:
         return []

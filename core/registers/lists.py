@@ -67,7 +67,7 @@ class RegisterListView(TemplateView):
 
     def get_base_queryset(self) -> QuerySet:
         """The register's records of ``self.organization``, with what the rows show prefetched."""
-        raise NotImplementedError
+        raise NotImplementedError("A register list declares get_base_queryset(): its records.")
 
     def get_filterset(self) -> RegisterFilterSet:
         return self.filterset_class(
