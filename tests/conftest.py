@@ -26,12 +26,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_collection_modifyitems(config, items):
     if not items:
         return
-    # CI's first pass (SQLite) leaves the slow whole-schema checks to its PostgreSQL pass.
+    # CI's first pass (SQLite) leaves the slow whole-schema checks and the browser tests to its
+    # PostgreSQL pass: they exercise pages, not the database engine, and would cost the budget twice.
     if os.environ.get("GRC_SKIP_ONCE"):
-        deselected = [item for item in items if item.get_closest_marker("once")]
+
+        def once(item):
+            return item.get_closest_marker("once") or item.get_closest_marker("browser")
+
+        deselected = [item for item in items if once(item)]
         if deselected:
             config.hook.pytest_deselected(items=deselected)
-            items[:] = [item for item in items if not item.get_closest_marker("once")]
+            items[:] = [item for item in items if not once(item)]
     # The PostgreSQL run in CI must run everything: a skip there is a failure.
     if os.environ.get("GRC_REQUIRE_ALL_TESTS"):
         config.pluginmanager.register(_NoSkips(), "no-skips")
