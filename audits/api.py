@@ -374,7 +374,11 @@ class CorrectiveActionViewSet(
     filterset_class = CorrectiveActionFilter
     selector = staticmethod(selectors.corrective_actions_for)
     http_method_names = ["get", "patch", "put", "post", "head", "options"]
-    action_capabilities = {"create": Capability.VIEW, "verify": Capability.RECORD_AUDIT_RESULTS}
+    # Officers add actions; auditors too, on the audits they are assigned to (the service checks that).
+    action_capabilities = {
+        "create": (Capability.EDIT_ANY, Capability.RECORD_AUDIT_RESULTS),
+        "verify": Capability.RECORD_AUDIT_RESULTS,
+    }
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -110,6 +110,8 @@ class GeneratedDocumentViewSet(
     )
     def create(self, request, *args, **kwargs):
         """Queue a document of `kind` with its `parameters`; answers 202 with the job to poll."""
+        if not registry.kinds_for(self.membership):
+            raise PermissionDenied("Your role in this organization may not request documents.")
         serializer = DocumentRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         kind = serializer.validated_data["kind"]

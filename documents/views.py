@@ -59,6 +59,8 @@ class DocumentRequestView(OrganizationPageMixin, View):
     required_capability = Capability.VIEW  # and the kind's own capability, below
 
     def post(self, request, *args, **kwargs):
+        if not registry.kinds_for(self.membership):
+            raise PermissionDenied("Your role in this organization may not request documents.")
         kind = request.POST.get("kind", "")
         try:
             entry = registry.kind_get(kind)

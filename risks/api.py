@@ -9,6 +9,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.viewsets import DESTROY_RESPONSES, FROZEN_RESPONSE, ORGANIZATION_SLUG_PARAMETER
@@ -316,6 +317,8 @@ class ImpactAssessmentViewSet(OrganizationRecordViewSet):
     @action(detail=True, methods=["post"])
     def review(self, request, *args, **kwargs):
         assessment = self.get_object()
+        if not services.impact_review_allowed(assessment=assessment, membership=self.membership):
+            raise PermissionDenied("Only the reviewers named on this assessment record a review.")
         body = ReviewRecordRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.impact_review_record(

@@ -14,6 +14,7 @@ from .impact import (
     impact_item_delete,
     impact_item_raise_risk,
     impact_item_update,
+    impact_review_allowed,
     impact_review_record,
     impact_reviewers_set,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "impact_item_delete",
     "impact_item_raise_risk",
     "impact_item_update",
+    "impact_review_allowed",
     "impact_review_record",
     "impact_reviewers_set",
     "methodology_create_default",

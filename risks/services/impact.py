@@ -211,6 +211,11 @@ def impact_reviewers_set(*, assessment: ImpactAssessment, actor: Actor, users: I
                 record_save(link, actor=actor, reason="Reviewer named")
 
 
+def impact_review_allowed(*, assessment: ImpactAssessment, membership: Membership) -> bool:
+    """Whether the member is one of the assessment's named reviewers and may review."""
+    return _can_review(membership) and assessment.reviewer_links.filter(user_id=membership.user_id).exists()
+
+
 def impact_review_record(*, assessment: ImpactAssessment, actor: Actor, comment: str) -> ImpactReviewer:
     """A named reviewer records their review of this version."""
     _ensure_draft(assessment)

@@ -327,6 +327,8 @@ class ReviewRecordView(AssessmentDetailView):
 
     def post(self, request, *args, **kwargs):
         assessment = selectors.assessment_get(organization=self.organization, assessment_id=kwargs["pk"])
+        if not services.impact_review_allowed(assessment=assessment, membership=self.membership):
+            raise PermissionDenied("Only the reviewers named on this assessment record a review.")
         form = ReviewRecordForm(request.POST)
         if form.is_valid():
             try:
