@@ -6,9 +6,11 @@ deleted. The ``authtoken_token`` table itself is left empty: its app is no
 longer installed, so no migration of ours owns it.
 """
 
+import datetime
 import hashlib
 
 from django.db import migrations
+from django.utils.dateparse import parse_datetime
 
 LEGACY_TABLE = "authtoken_token"
 LEGACY_NAME = "Token from before API tokens"
@@ -31,7 +33,11 @@ def copy_legacy_tokens(apps, schema_editor):
         token = ApiToken.objects.create(
             user_id=user_id, name=LEGACY_NAME, key_prefix=key[:12], key_hash=hashlib.sha256(key.encode()).hexdigest()
         )
+        if isinstance(created, str):  # SQLite hands the column back as text
+            created = parse_datetime(created)
         if created is not None:
+            if created.tzinfo is None:  # Django stores UTC when USE_TZ is on
+                created = created.replace(tzinfo=datetime.UTC)
             ApiToken.objects.filter(pk=token.pk).update(created_at=created)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
