@@ -47,6 +47,16 @@ class _NoSkips:
             report.longrepr = f"skipped, but GRC_REQUIRE_ALL_TESTS forbids skips: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_counts():
+    """The sign-in limiter counts in the cache (``accounts.sign_in``): every test starts from zero,
+    or the suite's many sign-ins as alice would trip it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def acme(db):
     return OrganizationFactory(name="Acme Corp", slug="acme")
