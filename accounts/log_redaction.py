@@ -10,19 +10,30 @@ import logging
 import re
 
 REDACTED = "[redacted]"
-_SECRET_NAMES = r"(?:[a-z_]*token|password\d?|passwd|secret|api_?key|session_?key|sessionid|csrftoken)"
+_SECRET_NAMES = r"(?:[a-z_]*token|password\d?|passwd|secret|api_?key|session_?key|sessionid|csrftoken)"  # noqa: S105 — the names of secrets, not one
 
 _PATTERNS = [
     # Authorization: Token abc / 'HTTP_AUTHORIZATION': 'Token abc'
-    (re.compile(r"((?:HTTP_)?AUTHORIZATION['\"]?\s*[:=]\s*['\"]?)(?:(?:Token|Bearer|Basic)\s+)?[^\s'\",;&}]+", re.I), r"\1" + REDACTED),
+    (
+        re.compile(
+            r"((?:HTTP_)?AUTHORIZATION['\"]?\s*[:=]\s*['\"]?)(?:(?:Token|Bearer|Basic)\s+)?[^\s'\",;&}]+",
+            re.I,
+        ),
+        r"\1" + REDACTED,
+    ),
     # "password": "…" / 'token': '…'
-    (re.compile(r"(['\"]" + _SECRET_NAMES + r"['\"]\s*:\s*)(['\"])(?:\\.|(?!\2).)*\2", re.I), r"\1\2" + REDACTED + r"\2"),
+    (
+        re.compile(r"(['\"]" + _SECRET_NAMES + r"['\"]\s*:\s*)(['\"])(?:\\.|(?!\2).)*\2", re.I),
+        r"\1\2" + REDACTED + r"\2",
+    ),
     # password=… / token=… (query strings, form bodies, key=value logs)
     (re.compile(r"(\b" + _SECRET_NAMES + r"=)[^\s&'\",;]+", re.I), r"\1" + REDACTED),
     # our token secrets wherever they appear (api_tokens.services.SECRET_MARK)
     (re.compile(r"\bgrc_[A-Za-z0-9_-]{20,}"), REDACTED),
 ]
-_SECRET_FIELD = re.compile(r"^(?:.*token|.*password.*|.*secret.*|authorization|http_authorization|api_?key)$", re.I)
+_SECRET_FIELD = re.compile(
+    r"^(?:.*token|.*password.*|.*secret.*|authorization|http_authorization|api_?key)$", re.I
+)
 # Attributes every LogRecord has: never treated as extra fields.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 

@@ -97,11 +97,13 @@ def _count_failure(sender, credentials, request=None, **kwargs):
         return
     User = get_user_model()
     User.objects.filter(username=username).update(failed_sign_ins=F("failed_sign_ins") + 1)
-    locked = User.objects.filter(username=username, locked_at__isnull=True, failed_sign_ins__gte=failures).update(
-        locked_at=timezone.now()
-    )
+    locked = User.objects.filter(
+        username=username, locked_at__isnull=True, failed_sign_ins__gte=failures
+    ).update(locked_at=timezone.now())
     if locked:
-        logger.warning("Account locked after %s wrong passwords in a row", failures, extra={"username": username})
+        logger.warning(
+            "Account locked after %s wrong passwords in a row", failures, extra={"username": username}
+        )
 
 
 class LockoutModelBackend(ModelBackend):

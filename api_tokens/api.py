@@ -60,11 +60,17 @@ class TokenObtainView(APIView):
         responses={
             200: TokenObtainedSerializer,
             400: OpenApiResponse(
-                _field_errors("TokenObtainError", ["username", "password", "name", "expires_at", "non_field_errors"]),
+                _field_errors(
+                    "TokenObtainError", ["username", "password", "name", "expires_at", "non_field_errors"]
+                ),
                 description="A field is missing or wrong, or the username and password do not match.",
             ),
-            403: OpenApiResponse(DetailSerializer, description="The account is locked after repeated wrong passwords."),
-            429: OpenApiResponse(DetailSerializer, description="Too many attempts for this account or client."),
+            403: OpenApiResponse(
+                DetailSerializer, description="The account is locked after repeated wrong passwords."
+            ),
+            429: OpenApiResponse(
+                DetailSerializer, description="Too many attempts for this account or client."
+            ),
         },
         auth=[],
         tags=["auth"],
@@ -75,9 +81,13 @@ class TokenObtainView(APIView):
         username = serializer.validated_data["username"]
         if is_locked(username):
             raise exceptions.PermissionDenied(LOCKED_MESSAGE)
-        user = authenticate(request=request._request, username=username, password=serializer.validated_data["password"])
+        user = authenticate(
+            request=request._request, username=username, password=serializer.validated_data["password"]
+        )
         if user is None:
-            raise exceptions.ValidationError({"non_field_errors": ["Unable to sign in with this username and password."]})
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Unable to sign in with this username and password."]}
+            )
         try:
             issued = services.api_token_create(
                 user=user,
@@ -149,7 +159,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if within is not None and within.organization_id is not None:
             # A token limited to an organization creates only tokens limited to it.
             if organization is not None and organization.pk != within.organization_id:
-                raise exceptions.ValidationError({"organization": ["You are not a member of this organization."]})
+                raise exceptions.ValidationError(
+                    {"organization": ["You are not a member of this organization."]}
+                )
             organization = within.organization
         try:
             issued = services.api_token_create(
@@ -171,6 +183,6 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request, *args, **kwargs):
-        """Revoke the token: it stops working on its next request. Revoking a revoked token changes nothing."""
+        """Revoke the token: it stops working on its next request. Revoking it again changes nothing."""
         token = services.api_token_revoke(token=self.get_object(), actor=request.user)
         return Response(ApiTokenSerializer(token).data)

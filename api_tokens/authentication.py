@@ -34,18 +34,21 @@ class ApiTokenAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("This token is not valid.")
         now = timezone.now()
         status = token.status_at(now)
+        when = "%Y-%m-%d %H:%M"
         if status == TokenStatus.REVOKED:
             raise exceptions.AuthenticationFailed(
-                f"This token was revoked on {timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M}; create a new one."
+                f"This token was revoked on {timezone.localtime(token.revoked_at):{when}}; create a new one."
             )
         if status == TokenStatus.EXPIRED:
             raise exceptions.AuthenticationFailed(
-                f"This token expired on {timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}; create a new one."
+                f"This token expired on {timezone.localtime(token.expires_at):{when}}; create a new one."
             )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed("The account of this token is deactivated.")
         if token.read_only and request.method not in SAFE_METHODS:
-            raise exceptions.PermissionDenied("This token is read-only: it may read (GET) but not change anything.")
+            raise exceptions.PermissionDenied(
+                "This token is read-only: it may read (GET) but not change anything."
+            )
         api_token_mark_used(token=token, now=now)
         return token.user, token
 

@@ -7,14 +7,18 @@ EXPIRY_CHOICES = [("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What will use it, e.g. “CMDB sync” or “Risk dashboard”.")
+    name = forms.CharField(
+        max_length=100, help_text="What will use it, e.g. “CMDB sync” or “Risk dashboard”."
+    )
     organization = forms.ChoiceField(
         label="Organization",
         required=False,
         help_text="Limit the token to one organization; the others answer as if you were not a member.",
     )
     read_only = forms.BooleanField(
-        label="Read only (refuse every change)", required=False, help_text="Best for reporting and dashboards."
+        label="Read only (refuse every change)",
+        required=False,
+        help_text="Best for reporting and dashboards.",
     )
     expires = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, initial="90", required=False)
 

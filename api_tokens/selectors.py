@@ -17,7 +17,9 @@ def api_token_for_secret(secret: str) -> ApiToken | None:
     if len(secret) <= KEY_PREFIX_LENGTH or len(secret) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("user", "organization").filter(key_prefix=secret[:KEY_PREFIX_LENGTH]).first()
+        ApiToken.objects.select_related("user", "organization")
+        .filter(key_prefix=secret[:KEY_PREFIX_LENGTH])
+        .first()
     )
     if token is None or not hmac.compare_digest(token.key_hash, secret_hash(secret)):
         return None
@@ -35,4 +37,9 @@ def api_tokens_of(user, *, within=None) -> QuerySet[ApiToken]:
 
 def token_organization_choices(user):
     """The organizations a token of ``user`` may be limited to: those the user is a member of."""
-    return [m.organization for m in Membership.objects.filter(user=user).select_related("organization").order_by("organization__name")]
+    return [
+        m.organization
+        for m in Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name")
+    ]

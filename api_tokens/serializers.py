@@ -15,7 +15,9 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         help_text="The one organization the token opens; null: every organization of its user.",
     )
     status = serializers.ChoiceField(choices=TokenStatus.choices, read_only=True)
-    prefix = serializers.CharField(source="key_prefix", read_only=True, help_text="The secret's first characters.")
+    prefix = serializers.CharField(
+        source="key_prefix", read_only=True, help_text="The secret's first characters."
+    )
 
     class Meta:
         model = ApiToken
@@ -76,8 +78,9 @@ class TokenObtainSerializer(serializers.Serializer):
 
 
 class TokenObtainedSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text="The secret, shown this once: send it as `Authorization: Token <secret>`.")
+    token = serializers.CharField(
+        help_text="The secret, shown this once: send it as `Authorization: Token <secret>`."
+    )
     id = serializers.IntegerField()
     name = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
-

@@ -18,7 +18,7 @@ from .models import KEY_PREFIX_LENGTH, ApiToken
 logger = logging.getLogger("grc_portal.security")
 
 #: New secrets start with this, so that secret scanners and people recognise them.
-SECRET_MARK = "grc_"
+SECRET_MARK = "grc_"  # noqa: S105 — a marker, not a secret
 #: ``last_used_at`` is written at most this often per token: a read writes nothing else.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -52,7 +52,10 @@ def api_token_create(
     errors = {}
     if not name:
         errors["name"] = "Give the token a name that says what uses it."
-    if organization is not None and not Membership.objects.filter(organization=organization, user=user).exists():
+    if (
+        organization is not None
+        and not Membership.objects.filter(organization=organization, user=user).exists()
+    ):
         errors["organization"] = "You are not a member of this organization."
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "The expiry must be in the future."
@@ -88,7 +91,7 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 
 def api_token_mark_used(*, token: ApiToken, now: datetime.datetime | None = None) -> None:
-    """Note that ``token`` was used, at most once per ``LAST_USED_RESOLUTION``: the only write a read makes."""
+    """Note that ``token`` was used, at most once per ``LAST_USED_RESOLUTION``: a read's only write."""
     now = now or timezone.now()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
         return

@@ -66,5 +66,7 @@ class ApiTokenRevokeView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         token = services.api_token_revoke(token=self.get_token(), actor=request.user)
-        messages.success(request, f"“{token.name}” is revoked: integrations using it are refused from now on.")
+        messages.success(
+            request, f"“{token.name}” is revoked: integrations using it are refused from now on."
+        )
         return redirect("api_tokens:list")

@@ -52,7 +52,10 @@ def test_secrets_in_messages_are_redacted(captured, line):
 
 def test_arguments_and_extra_fields_are_redacted(captured):
     logging.getLogger("grc_portal.test").warning(
-        "login from %s with %s", "alice", f"password={SECRET}", extra={"token": SECRET, "path": "/x?token=abc123"}
+        "login from %s with %s",
+        "alice",
+        f"password={SECRET}",
+        extra={"token": SECRET, "path": "/x?token=abc123"},
     )
     written = captured.getvalue()
     assert SECRET not in written and "abc123" not in written
@@ -79,5 +82,8 @@ def test_creating_and_using_a_token_logs_no_secret(captured, client, alice, acme
 
 
 def test_plain_text_is_left_alone():
-    assert redact("GET /api/v1/organizations/acme/risks/ 200 12.0ms") == "GET /api/v1/organizations/acme/risks/ 200 12.0ms"
+    assert (
+        redact("GET /api/v1/organizations/acme/risks/ 200 12.0ms")
+        == "GET /api/v1/organizations/acme/risks/ 200 12.0ms"
+    )
     assert redact("API token grc_JLceB7MJ created") == "API token grc_JLceB7MJ created"

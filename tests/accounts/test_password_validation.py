@@ -50,7 +50,12 @@ def test_the_admin_s_password_change_refuses_a_weak_one(admin_client_, alice, pa
 def test_the_admin_s_new_user_refuses_a_weak_password(admin_client_):
     answer = admin_client_.post(
         "/admin/accounts/user/add/",
-        {"username": "eve", "usable_password": "true", "password1": "123456789012", "password2": "123456789012"},
+        {
+            "username": "eve",
+            "usable_password": "true",
+            "password1": "123456789012",
+            "password2": "123456789012",
+        },
     )
     assert answer.status_code == 200
     assert not User.objects.filter(username="eve").exists()

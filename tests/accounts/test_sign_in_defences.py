@@ -45,15 +45,21 @@ def test_the_browser_sign_in_is_limited_per_client(client, alice, bob, password)
 @override_settings(SIGN_IN_ATTEMPTS_PER_CLIENT=4, SIGN_IN_LOCKOUT_FAILURES=0)
 def test_a_forged_forwarded_for_does_not_escape_the_client_limit(client, alice, password):
     for n in range(4):
-        client.post("/accounts/login/", {"username": f"g{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
-    answer = client.post("/accounts/login/", {"username": "alice", "password": password}, HTTP_X_FORWARDED_FOR="9.9.9.9")
+        client.post(
+            "/accounts/login/", {"username": f"g{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}"
+        )
+    answer = client.post(
+        "/accounts/login/", {"username": "alice", "password": password}, HTTP_X_FORWARDED_FOR="9.9.9.9"
+    )
     assert answer.status_code == 429
 
 
 @override_settings(SIGN_IN_ATTEMPTS_PER_ACCOUNT=2, SIGN_IN_LOCKOUT_FAILURES=0)
 def test_the_token_endpoint_is_limited_per_account_with_a_json_429(api_client, alice, password):
     for _ in range(2):
-        assert api_client.post("/api/v1/auth/token/", {"username": "alice", "password": "x"}).status_code == 400
+        assert (
+            api_client.post("/api/v1/auth/token/", {"username": "alice", "password": "x"}).status_code == 400
+        )
     answer = api_client.post("/api/v1/auth/token/", {"username": "alice", "password": password})
     assert answer.status_code == 429
     assert answer.json()["detail"].startswith("Too many sign-in attempts")
@@ -64,7 +70,9 @@ def test_the_token_endpoint_is_limited_per_account_with_a_json_429(api_client, a
 def test_the_token_endpoint_is_limited_per_client(api_client, alice, password):
     for n in range(3):
         api_client.post("/api/v1/auth/token/", {"username": f"guess{n}", "password": "x"})
-    assert api_client.post("/api/v1/auth/token/", {"username": "alice", "password": password}).status_code == 429
+    assert (
+        api_client.post("/api/v1/auth/token/", {"username": "alice", "password": password}).status_code == 429
+    )
 
 
 # --- The lockout -------------------------------------------------------------

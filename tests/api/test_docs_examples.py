@@ -78,7 +78,9 @@ def test_the_get_a_token_example_issues_a_working_token(integration, alice, tmp_
 def test_the_csv_push_example_creates_the_export_s_assets(integration, acme, tmp_path):
     export = tmp_path / "cmdb-export.csv"
     export.write_text(blocks("csv")[0])
-    out = run(journeys()["push assets from a CSV export"], {**integration, "GRC_ASSETS_CSV": str(export)}, tmp_path)
+    out = run(
+        journeys()["push assets from a CSV export"], {**integration, "GRC_ASSETS_CSV": str(export)}, tmp_path
+    )
     assert "created CMDB-WEB-01" in out and "created CMDB-APP-01" in out
     app = Asset.objects.get(organization=acme, identifier="CMDB-APP-01")
     assert app.confidentiality == 4 and app.classification == "confidential"
@@ -96,8 +98,12 @@ def test_the_csv_push_example_creates_the_export_s_assets(integration, acme, tmp
 
 
 def test_the_risk_example_reads_only_the_ai_risks_at_high_or_above(integration, acme, alice, tmp_path):
-    AIRiskFactory(organization=acme, owner=alice, title="Biased triage model", inherent_likelihood=5, inherent_impact=5)
-    AIRiskFactory(organization=acme, owner=alice, title="Drifting chatbot", inherent_likelihood=1, inherent_impact=1)
+    AIRiskFactory(
+        organization=acme, owner=alice, title="Biased triage model", inherent_likelihood=5, inherent_impact=5
+    )
+    AIRiskFactory(
+        organization=acme, owner=alice, title="Drifting chatbot", inherent_likelihood=1, inherent_impact=1
+    )
     RiskFactory(organization=acme, owner=alice, title="Ransomware", inherent_likelihood=5, inherent_impact=5)
     out = run(journeys()["read risks filtered by category and level"], integration, tmp_path)
     assert "Biased triage model" in out
@@ -105,7 +111,9 @@ def test_the_risk_example_reads_only_the_ai_risks_at_high_or_above(integration, 
 
 
 @pytest.mark.worker
-def test_the_soa_example_downloads_the_latest_version_s_pdf(integration, acme, alice, tmp_path, settings, catalogues):
+def test_the_soa_example_downloads_the_latest_version_s_pdf(
+    integration, acme, alice, tmp_path, settings, catalogues
+):
     from soa import services
     from tests.conftest import celery_queues_purge, celery_worker_start, celery_worker_stop
     from tests.soa.test_pdf import decided_soa
@@ -115,7 +123,9 @@ def test_the_soa_example_downloads_the_latest_version_s_pdf(integration, acme, a
     services.soa_version_approve(organization=acme, actor=alice, change_summary="Second")
     settings.MEDIA_ROOT = tmp_path / "media"
     celery_queues_purge()
-    worker = celery_worker_start(extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}, name="docs-examples-worker")
+    worker = celery_worker_start(
+        extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)}, name="docs-examples-worker"
+    )
     try:
         out = run(journeys()["fetch the latest SoA version and its PDF"], integration, tmp_path)
     finally:

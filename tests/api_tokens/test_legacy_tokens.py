@@ -17,8 +17,10 @@ migration = importlib.import_module("api_tokens.migrations.0002_legacy_drf_token
 
 
 def run_migration():
-    # What RunPython hands the function; SQLite's real schema editor refuses to open inside a test's transaction.
-    migration.copy_legacy_tokens(django_apps, SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name))
+    # What RunPython hands the function: SQLite's schema editor refuses to open inside a test's transaction.
+    migration.copy_legacy_tokens(
+        django_apps, SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+    )
 
 
 @pytest.fixture
@@ -26,7 +28,8 @@ def legacy_table():
     # The table DRF's authtoken app made, as an installation from before API tokens has it.
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp NOT NULL, user_id bigint)"
+            "CREATE TABLE authtoken_token"
+            " (key varchar(40) PRIMARY KEY, created timestamp NOT NULL, user_id bigint)"
         )
     yield
     with connection.cursor() as cursor:

@@ -81,10 +81,14 @@ def test_a_revoked_token_stops_at_once(alice, acme):
 
 
 def test_an_expired_token_is_refused_with_its_date(alice, acme):
-    issued = api_token_create(user=alice, name="CMDB sync", expires_at=timezone.now() + datetime.timedelta(days=1))
+    issued = api_token_create(
+        user=alice, name="CMDB sync", expires_at=timezone.now() + datetime.timedelta(days=1)
+    )
     client = client_with(issued.secret)
     assert client.get("/api/v1/organizations/acme/assets/").status_code == 200
-    ApiToken.objects.filter(pk=issued.token.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    ApiToken.objects.filter(pk=issued.token.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     answer = client.get("/api/v1/organizations/acme/assets/")
     assert answer.status_code == 401
     assert answer.json()["detail"].startswith("This token expired on ")

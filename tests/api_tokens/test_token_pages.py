@@ -20,7 +20,8 @@ def test_creating_a_token_shows_the_secret_once(client, alice, acme):
     form = client.get("/accounts/tokens/new/").content.decode()
     assert "Acme Corp" in form and "All my organizations" in form
     answer = client.post(
-        "/accounts/tokens/new/", {"name": "CMDB sync", "organization": str(acme.pk), "read_only": "on", "expires": "30"}
+        "/accounts/tokens/new/",
+        {"name": "CMDB sync", "organization": str(acme.pk), "read_only": "on", "expires": "30"},
     )
     assert answer.status_code == 201
     assert "no-store" in answer["Cache-Control"]
@@ -47,7 +48,9 @@ def test_a_token_needs_a_name(client, alice):
 def test_a_stranger_s_organization_is_not_offered_nor_accepted(client, alice, acme, globex):
     client.force_login(alice)
     assert "Globex" not in client.get("/accounts/tokens/new/").content.decode()
-    answer = client.post("/accounts/tokens/new/", {"name": "x", "organization": str(globex.pk), "expires": ""})
+    answer = client.post(
+        "/accounts/tokens/new/", {"name": "x", "organization": str(globex.pk), "expires": ""}
+    )
     assert answer.status_code == 200
     assert not ApiToken.objects.exists()
 
@@ -77,7 +80,9 @@ def test_the_pages_need_a_sign_in(client):
     assert client.get("/accounts/tokens/").status_code == 302
 
 
-def test_the_token_pages_write_nothing_and_take_few_queries(client, alice, acme, django_assert_max_num_queries):
+def test_the_token_pages_write_nothing_and_take_few_queries(
+    client, alice, acme, django_assert_max_num_queries
+):
     for n in range(8):
         api_token_create(user=alice, name=f"Token {n}", organization=acme if n % 2 else None)
     client.force_login(alice)
@@ -85,5 +90,9 @@ def test_the_token_pages_write_nothing_and_take_few_queries(client, alice, acme,
     for url in ("/accounts/tokens/", "/accounts/tokens/new/", f"/accounts/tokens/{token.pk}/revoke/"):
         with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
-        writes = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        writes = [
+            q["sql"]
+            for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
         assert [w for w in writes if "django_session" not in w] == [], url

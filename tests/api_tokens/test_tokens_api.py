@@ -24,7 +24,9 @@ def test_the_token_endpoint_issues_a_new_kind_of_token(api_client, alice, passwo
 def test_creating_a_token_answers_its_secret_once(api_as, alice, acme):
     client = api_as(alice)
     answer = client.post(
-        "/api/v1/tokens/", {"name": "Risk dashboard", "read_only": True, "organization": "acme"}, format="json"
+        "/api/v1/tokens/",
+        {"name": "Risk dashboard", "read_only": True, "organization": "acme"},
+        format="json",
     )
     assert answer.status_code == 201, answer.json()
     created = answer.json()
@@ -103,7 +105,9 @@ def test_reading_with_a_token_writes_only_its_last_used_stamp(api_as, alice, acm
     assert len(writes) == 1 and "last_used_at" in writes[0]
     with CaptureQueriesContext(connection) as second:
         client.get("/api/v1/organizations/acme/assets/")
-    assert not [q for q in second.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert not [
+        q for q in second.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
 
 
 def test_the_schema_documents_the_token_endpoints(api_client):
@@ -112,5 +116,7 @@ def test_the_schema_documents_the_token_endpoints(api_client):
     assert {"200", "400", "403", "429"} <= set(obtain)
     create = schema["paths"]["/api/v1/tokens/"]["post"]["responses"]
     assert {"201", "400", "401", "403"} <= set(create)
-    assert {"200", "401", "403", "404"} <= set(schema["paths"]["/api/v1/tokens/{id}/revoke/"]["post"]["responses"])
+    assert {"200", "401", "403", "404"} <= set(
+        schema["paths"]["/api/v1/tokens/{id}/revoke/"]["post"]["responses"]
+    )
     assert "tokenAuth" in schema["components"]["securitySchemes"]
