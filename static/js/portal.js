@@ -41,12 +41,15 @@
     var done = function () {
       label.textContent = button.getAttribute("data-copied-label") || "Copied";
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(target.value).then(done);
-    } else {
+    var fallback = function () {
       target.select();
       document.execCommand("copy");
       done();
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(target.value).then(done, fallback);
+    } else {
+      fallback();
     }
   });
 })();
