@@ -1,8 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
+from .forms import AdminSignInForm
 from .models import User
 from .services import account_unlock
+
+# The admin's sign-in counts against the same limiter and lockout as the portal's.
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(User)

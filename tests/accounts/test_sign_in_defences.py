@@ -75,6 +75,17 @@ def test_the_token_endpoint_is_limited_per_client(api_client, alice, password):
     )
 
 
+@override_settings(SIGN_IN_ATTEMPTS_PER_ACCOUNT=2, SIGN_IN_LOCKOUT_FAILURES=0)
+def test_the_admin_sign_in_is_limited_too(client, db):
+    User.objects.create_superuser("root", "root@example.org", "a-long-admin-passphrase")
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "root", "password": "wrong"})
+    answer = client.post("/admin/login/", {"username": "root", "password": "a-long-admin-passphrase"})
+    assert answer.status_code == 200
+    assert "Too many sign-in attempts" in answer.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 # --- The lockout -------------------------------------------------------------
 
 
