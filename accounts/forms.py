@@ -9,7 +9,11 @@ class SignInForm(AuthenticationForm):
     """Django's sign-in form, saying so when the account is locked (``accounts.sign_in``).
     The limiter runs in ``SignInView`` before the form, so that its refusal is a 429."""
 
-    error_messages = {**AuthenticationForm.error_messages, "locked": LOCKED_MESSAGE}
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Your username and password didn't match. Please try again.",
+        "locked": LOCKED_MESSAGE,
+    }
 
     def clean(self):
         if is_locked(self.cleaned_data.get("username") or ""):
