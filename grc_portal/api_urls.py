@@ -4,7 +4,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import TokenObtainView
+from api_tokens.api import ApiTokenViewSet, TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
 from audits.api import (
     AuditItemViewSet,
@@ -33,6 +33,7 @@ router.register("controls", ControlViewSet, basename="control")
 router.register("clauses", ClauseViewSet, basename="clause")
 router.register("mappings", MappingViewSet, basename="mapping")
 router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mapping")
+router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register(rf"{ORG}/members", MemberViewSet, basename="member")
 router.register(rf"{ORG}/assets", AssetViewSet, basename="asset")

@@ -67,13 +67,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "accounts",
     "organizations",
+    "api_tokens",
     "documents",
     "core",
     "controls",
@@ -151,12 +151,34 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "organizations:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = ["accounts.sign_in.LockoutModelBackend"]
+# Every path that sets a password (change, admin add and change, createsuperuser) applies these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in defences (accounts/sign_in.py), for the browser's sign-in and POST /api/v1/auth/token/.
+SIGN_IN_WINDOW_SECONDS = envint("SIGN_IN_WINDOW_SECONDS", 300)
+SIGN_IN_ATTEMPTS_PER_ACCOUNT = envint("SIGN_IN_ATTEMPTS_PER_ACCOUNT", 10)
+SIGN_IN_ATTEMPTS_PER_CLIENT = envint("SIGN_IN_ATTEMPTS_PER_CLIENT", 50)
+# Wrong passwords in a row that lock an account until an administrator unlocks it; 0 turns it off.
+SIGN_IN_LOCKOUT_FAILURES = envint("SIGN_IN_LOCKOUT_FAILURES", 10)
+# Sessions: a working day by default; EXPIRE_AT_BROWSER_CLOSE ends them with the browser too.
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
+# The limiter and the API throttles count in the cache: one Redis for every web replica in
+# production (CACHE_URL=redis://…), the process's memory in the embedded mode.
+CACHE_URL = envstr("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -214,7 +236,7 @@ SECURE_CSP = {
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api_tokens.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -227,7 +249,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": envstr("API_TOKEN_THROTTLE", "20/min")},
+    # Client addresses for throttles and the sign-in limiter: X-Forwarded-For is trusted only
+    # through this many proxies of ours (0: the connection's own address).
+    "NUM_PROXIES": envint("NUM_PROXIES", 1 if envbool("BEHIND_TLS_PROXY", not DEBUG) else 0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -249,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "TreatmentActionStatusEnum": "risks.models.ActionStatus",
         "ImpactAssessmentStatusEnum": "risks.models.AssessmentStatus",
         "AssetKindEnum": "assets.models.AssetKind",
+        "ApiTokenStatusEnum": "api_tokens.models.TokenStatus",
         "SoAReasonKindEnum": "soa.models.ReasonKind",
         "SoAImplementationStatusEnum": "soa.models.ImplementationStatus",
         "AssetRelationTypeEnum": "assets.models.RelationType",
@@ -328,7 +353,11 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # No secret in any log line: tokens, passwords and Authorization headers are redacted.
+    "filters": {"redact_secrets": {"()": "accounts.log_redaction.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.server": {"level": "WARNING"},

@@ -6,6 +6,7 @@ from core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("accounts/tokens/", include("api_tokens.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("grc_portal.api_urls", "api"), namespace="api")),

@@ -1,14 +1,14 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer
 from core.audit_trail import Trail
 from core.roles import Capability
-from organizations.scoping import OrganizationAPIMixin
+from organizations.scoping import OrganizationAPIMixin, token_organization_id
 
 from . import selectors, services
 from .forms import TrailFilterForm
@@ -61,7 +61,9 @@ class OrganizationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Organization.objects.none()
-        return selectors.organizations_of(self.request.user)
+        organizations = selectors.organizations_of(self.request.user)
+        limit = token_organization_id(self.request)
+        return organizations if limit is None else organizations.filter(pk=limit)
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:
@@ -76,6 +78,8 @@ class OrganizationViewSet(
         return context
 
     def create(self, request, *args, **kwargs):
+        if token_organization_id(request) is not None:
+            raise PermissionDenied("This token is limited to one organization: it cannot create another.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         organization = services.organization_create(creator=request.user, **serializer.validated_data)

@@ -13,6 +13,7 @@ and ``self.membership`` and are combined with these mixins by each register.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 
@@ -58,9 +59,15 @@ class OrganizationRecordHistoryView(OrganizationPageMixin, RecordHistoryView):
     ``OrganizationRecordHistoryView.as_view(model=Asset)``."""
 
 
+def token_organization_id(request) -> int | None:
+    """The organization the request's API token is limited to (``api_tokens``), or None."""
+    return getattr(getattr(request, "auth", None), "organization_id", None)
+
+
 class OrganizationAPIMixin:
     """Resolves the organization from the URL through the user's membership
-    (404 for non-members) and keeps every queryset inside it."""
+    (404 for non-members, and for an organization the request's token is not
+    limited to) and keeps every queryset inside it."""
 
     permission_classes = [IsAuthenticated, OrganizationRolePermission]
 
@@ -73,10 +80,12 @@ class OrganizationAPIMixin:
             and "organization_slug" in self.kwargs
             and not hasattr(self, "membership")
         ):
-            self.membership = membership_for(
-                user=request.user, organization_slug=self.kwargs["organization_slug"]
-            )
-            self.organization = self.membership.organization
+            membership = membership_for(user=request.user, organization_slug=self.kwargs["organization_slug"])
+            limit = token_organization_id(request)
+            if limit is not None and limit != membership.organization_id:
+                raise Http404("No such organization")
+            self.membership = membership
+            self.organization = membership.organization
         super().check_permissions(request)
 
     def get_queryset(self):

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api_tokens.services import api_token_create
 from core.roles import Role
 
 from .factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
@@ -50,6 +50,16 @@ class _NoSkips:
         if report.skipped:
             report.outcome = "failed"
             report.longrepr = f"skipped, but GRC_REQUIRE_ALL_TESTS forbids skips: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_counts():
+    """The sign-in limiter counts in the cache (``accounts.sign_in``): every test starts from zero,
+    or the suite's many sign-ins as alice would trip it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture
@@ -101,12 +111,13 @@ def api_client():
 
 @pytest.fixture
 def api_as():
-    """``api_as(user)``: an API client authenticating with the user's token, as an integration would."""
+    """``api_as(user)``: an API client authenticating with a new API token of the user
+    (read and write, every organization of theirs), as an integration would."""
 
     def _client(user):
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        issued = api_token_create(user=user, name="Test client")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
         return client
 
     return _client

@@ -29,6 +29,7 @@ LAYERS = {
     "core": 0,
     "accounts": 1,
     "organizations": 2,
+    "api_tokens": 3,  # tokens users manage: above the tenants they may be limited to (decision 0016)
     "documents": 3,  # generated documents: part of the kernel, above the tenants
     "controls": 10,
     "assets": 11,

@@ -1,7 +1,12 @@
 """Reads never write: every page and endpoint a member can GET in an
 organization leaves the database as it was (the session aside). Rows an
 organization needs from the start (the default risk methodology) are made when
-it is created, not by the first read."""
+it is created, not by the first read.
+
+The one exception is bookkeeping: a request with an API token notes the token's
+``last_used_at``, at most once a minute (decision 0016; shown in
+``tests/api_tokens/test_tokens_api.py``). These tests sign in with the session.
+"""
 
 import importlib
 import re

@@ -26,4 +26,30 @@
       el.form.requestSubmit();
     }
   });
+
+  // <button data-copy-target="#id"> copies the target's value (an API token's secret, shown once).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy-target]");
+    if (!button) {
+      return;
+    }
+    var target = document.querySelector(button.getAttribute("data-copy-target"));
+    if (!target) {
+      return;
+    }
+    var label = button.querySelector("span") || button;
+    var done = function () {
+      label.textContent = button.getAttribute("data-copied-label") || "Copied";
+    };
+    var fallback = function () {
+      target.select();
+      document.execCommand("copy");
+      done();
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(target.value).then(done, fallback);
+    } else {
+      fallback();
+    }
+  });
 })();
