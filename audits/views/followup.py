@@ -17,7 +17,7 @@ from organizations.scoping import OrganizationPageMixin
 from .. import selectors, services
 from ..filters import CorrectiveActionFilter, FindingFilter
 from ..forms import CorrectiveActionForm, VerificationForm
-from ..models import ActionStatus, FindingStatus, Severity
+from ..models import ActionStatus, Audit, FindingStatus, Severity
 from ..tabular import ACTION_COLUMNS, FINDING_COLUMNS, action_export_rows, finding_export_rows
 from .common import RecordDeleteView
 from .programme import framework_names
@@ -37,7 +37,11 @@ class FindingListView(OrganizationPageMixin, RegisterListView):
         return selectors.findings_for(self.organization)
 
     def get_extra_context(self):
-        audits = selectors.audits_for(self.organization).only("pk", "number", "title").order_by("-number")
+        audits = (
+            Audit.objects.for_organization(self.organization)
+            .only("pk", "number", "title")
+            .order_by("-number")
+        )
         return {
             "severity_choices": Severity.choices,
             "status_choices": FindingStatus.choices,
@@ -245,17 +249,35 @@ class CorrectiveActionCreateView(ActionFormMixin, OrganizationPageMixin, FormVie
         return super().dispatch(request, *args, **kwargs)
 
     def get_parent(self):
+        """The finding or review, once the member is known to be allowed to add to it."""
         if "finding_pk" in self.kwargs:
             if self.finding is None:
                 self.finding = selectors.finding_get(
                     organization=self.organization, finding_id=self.kwargs["finding_pk"]
                 )
+                if not (
+                    self.membership.can(Capability.EDIT_ANY)
+                    or services.can_record_results(self.membership, self.finding.audit)
+                ):
+                    raise PermissionDenied(
+                        "Only compliance officers and the audit's auditors add corrective actions."
+                    )
             return self.finding
         if self.review is None:
             self.review = selectors.management_review_get(
                 organization=self.organization, review_id=self.kwargs["review_pk"]
             )
+            if not self.membership.can(Capability.EDIT_ANY):
+                raise PermissionDenied("Only compliance officers and administrators add review actions.")
         return self.review
+
+    def get(self, request, *args, **kwargs):
+        self.get_parent()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_parent()
+        return super().post(request, *args, **kwargs)
 
     def for_finding(self) -> bool:
         return "finding_pk" in self.kwargs
