@@ -46,7 +46,7 @@ class AuditForm(ServiceErrorsMixin, forms.ModelForm):
 
     frameworks = forms.MultipleChoiceField(
         label="Standards audited",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         help_text="Both: one combined audit, one checklist item for each clause the standards share.",
     )
     themes = forms.ModelMultipleChoiceField(
@@ -68,7 +68,7 @@ class AuditForm(ServiceErrorsMixin, forms.ModelForm):
         required=False,
         label="Audit team",
         help_text="Members who record results with the lead, external auditors (auditor role) included.",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     soa_version = forms.ModelChoiceField(
         queryset=None,
@@ -91,7 +91,7 @@ class AuditForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, organization, members, themes, assets, versions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["frameworks"].choices = [(f.code, f.name) for f in standards()]
+        self.fields["frameworks"].choices = [(f.code, f.short_name) for f in standards()]
         self.fields["type"].choices = AuditType.choices
         self.fields["lead_auditor"].queryset = members
         self.fields["team"].queryset = members
@@ -219,7 +219,9 @@ class CorrectiveActionForm(ServiceErrorsMixin, forms.ModelForm):
 
 class VerificationForm(ServiceErrorsMixin, forms.Form):
     result = forms.ChoiceField(
-        choices=Verification.choices, widget=forms.RadioSelect, label="Was the action effective?"
+        choices=Verification.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        label="Was the action effective?",
     )
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -230,6 +232,8 @@ class VerificationForm(ServiceErrorsMixin, forms.Form):
 
 
 class ManagementReviewForm(ServiceErrorsMixin, forms.ModelForm):
+    field_order = ["date", "attendees", "changes_in_context", "opportunities", "decisions"]
+
     attendees = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "One name per line"}),
         required=False,

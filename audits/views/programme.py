@@ -47,6 +47,10 @@ def result_breakdown(counts: dict[str, int]) -> dict:
         }
         for value, css in RESULT_ORDER
     ]
+    x = 0.0
+    for row in rows:
+        row["x"] = x
+        x += row["percent"]
     recorded = total - counts.get("", 0)
     return {
         "total": total,
