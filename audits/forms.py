@@ -12,6 +12,7 @@ from core.registers.forms import (
     ServiceErrorsMixin,
     owner_field_limit,
 )
+from core.registers.members import member_label
 from core.widgets import RecordPicker
 
 from .models import (
@@ -95,6 +96,9 @@ class AuditForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["type"].choices = AuditType.choices
         self.fields["lead_auditor"].queryset = members
         self.fields["team"].queryset = members
+        roles = {m.user_id: m.get_role_display() for m in organization.memberships.all()}
+        # The role beside each name: an external auditor is a member with the auditor role.
+        self.fields["team"].label_from_instance = lambda u: f"{member_label(u)} · {roles.get(u.pk, '')}"
         self.fields["themes"].queryset = themes
         self.fields["themes"].label_from_instance = _theme_label
         self.fields["assets"].queryset = assets

@@ -53,7 +53,11 @@ def inputs_summary(inputs: dict) -> dict:
             Figure("Open", actions.get("open", 0)),
             Figure("In progress", actions.get("in_progress", 0)),
             Figure("Done", actions.get("done", 0)),
-            Figure("Verified effective", actions.get("verified_effective", 0), "good"),
+            Figure(
+                "Verified effective",
+                actions.get("verified_effective", 0),
+                "good" if actions.get("verified_effective") else "",
+            ),
             Figure("Overdue", actions.get("overdue", 0), "bad" if actions.get("overdue") else ""),
         ]
     elif inputs.get("previous_review"):
@@ -130,7 +134,8 @@ def inputs_summary(inputs: dict) -> dict:
             )
         )
         section.figures.append(Figure("Applicable in it", soa.get("version_applicable", 0)))
-        section.figures.append(Figure("Implemented in it", soa.get("version_implemented", 0), "good"))
+        implemented = soa.get("version_implemented", 0)
+        section.figures.append(Figure("Implemented in it", implemented, "good" if implemented else ""))
     else:
         section.figures.append(Figure("Approved version", "None yet", "warn"))
     section.figures.append(Figure("Applicable now", soa.get("live_applicable", 0)))

@@ -3,6 +3,7 @@ page over ``core.deletion``, and the scoped record getters."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from core.deletion import DeletionRefused, deletion_impact
@@ -25,6 +26,8 @@ class RecordDeleteView(OrganizationPageMixin, TemplateView):
     template_name = "audits/confirm_delete.html"
     noun = "record"
     advice = ""
+    #: The register the record is listed in, for the breadcrumbs: (URL name, label).
+    register = ("audits:list", "Audits")
 
     def get_record(self):
         raise NotImplementedError
@@ -47,6 +50,8 @@ class RecordDeleteView(OrganizationPageMixin, TemplateView):
             noun=self.noun,
             advice=self.advice,
             back_url=self.record_url(record),
+            register_url=reverse(self.register[0], args=[self.organization.slug]),
+            register_label=self.register[1],
         )
         context.setdefault("impact", deletion_impact(record, actor=self.request.user))
         return context

@@ -117,6 +117,7 @@ class FindingCloseView(FindingDetailView):
 
 class FindingDeleteView(RecordDeleteView):
     noun = "finding"
+    register = ("audits:findings", "Findings")
     advice = "A finding that was right but is dealt with is closed, not deleted."
 
     def get_record(self):
@@ -346,6 +347,7 @@ class CorrectiveActionUpdateView(ActionFormMixin, OrganizationPageMixin, FormVie
 
 class CorrectiveActionDeleteView(RecordDeleteView):
     noun = "corrective action"
+    register = ("audits:actions", "Corrective actions")
 
     def get_record(self):
         return selectors.corrective_action_get(organization=self.organization, action_id=self.kwargs["pk"])

@@ -137,6 +137,7 @@ class ManagementReviewDetailView(OrganizationPageMixin, TemplateView):
 
 class ManagementReviewDeleteView(RecordDeleteView):
     noun = "management review"
+    register = ("audits:reviews", "Management reviews")
 
     def get_record(self):
         return selectors.management_review_get(organization=self.organization, review_id=self.kwargs["pk"])
