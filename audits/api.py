@@ -13,7 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, HistoryEntrySerializer, RecordHistoryActionMixin
+from core.api.viewsets import (
+    DESTROY_RESPONSES,
+    ORGANIZATION_SLUG_PARAMETER,
+    HistoryEntrySerializer,
+    RecordHistoryActionMixin,
+)
 from core.registers.filters import RegisterFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin
@@ -60,9 +65,7 @@ def _crud(serializer, *, create=True, update=True, delete=False, filtered=True) 
         views["update"] = extend_schema(parameters=_P, responses={200: serializer, **_WRITE})
         views["partial_update"] = extend_schema(parameters=_P, responses={200: serializer, **_WRITE})
     if delete:
-        views["destroy"] = extend_schema(
-            parameters=_P, responses={204: OpenApiResponse(description="Deleted."), **_WRITE}
-        )
+        views["destroy"] = extend_schema(parameters=_P, responses={**DESTROY_RESPONSES, **_WRITE})
     return views
 
 
@@ -90,7 +93,8 @@ class AuditViewSet(_Scoped, viewsets.ModelViewSet):
     sort with `ordering`. Planning builds the checklist of clauses; `start/`
     fixes the SoA version and adds its applicable controls; `report/` ends the
     fieldwork; `close/` freezes the audit. Officers and administrators plan,
-    change and close audits; only a planned audit can be deleted.
+    change and close audits; a delete goes through `core.deletion` (409 when a
+    closed audit, or a finding with corrective actions, depends on it).
     """
 
     queryset = Audit.objects.all()

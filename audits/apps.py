@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import deletion, receivers  # noqa: F401

@@ -2,6 +2,7 @@
 string means the same thing on the API, the list pages and their exports."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
 from core.registers.filters import DateRangeFilter, OwnerFilter, RankedOrderingFilter, RegisterFilterSet
@@ -56,18 +57,49 @@ class ChecklistItemFilter(RegisterFilterSet):
     kind = django_filters.ChoiceFilter(
         choices=[("clause", "Clauses"), ("control", "Controls")], method="filter_kind", label="Kind"
     )
+    recorded = django_filters.BooleanFilter(
+        method="filter_recorded", label="Recorded", help_text="false: the items without a result yet."
+    )
+
+    def filter_recorded(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.exclude(result="") if value else qs.filter(result="")
 
     def filter_kind(self, qs, name, value):
         return qs.filter(clause__isnull=False) if value == "clause" else qs.filter(control__isnull=False)
 
 
 class FindingFilter(RegisterFilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Search")
     audit = django_filters.NumberFilter(field_name="audit_id")
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices)
+    ordering = RankedOrderingFilter(
+        fields=["number", "severity", "status", "audit"],
+        ranks={"severity": list(reversed(Severity.values))},
+        sources={"audit": "audit__number"},
+        tiebreak=("number",),
+    )
+
+    def filter_search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        number = value.upper().removeprefix("F-")
+        match = Q(description__icontains=value)
+        if number.isdigit():
+            match |= Q(number=int(number))
+        return qs.filter(match)
 
 
 class CorrectiveActionFilter(RegisterFilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+    source = django_filters.ChoiceFilter(
+        choices=[("finding", "Findings"), ("review", "Management reviews")],
+        method="filter_source",
+        label="From",
+    )
     finding = django_filters.NumberFilter(field_name="finding_id")
     review = django_filters.NumberFilter(field_name="review_id")
     owner = OwnerFilter()
@@ -79,8 +111,35 @@ class CorrectiveActionFilter(RegisterFilterSet):
         model = CorrectiveAction
         fields = []
 
+    ordering = RankedOrderingFilter(
+        fields=["number", "due_date", "status", "owner"],
+        ranks={"status": ActionStatus.values},
+        tiebreak=("number",),
+    )
+
+    def filter_search(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        number = value.upper().removeprefix("CA-")
+        match = Q(action__icontains=value) | Q(root_cause__icontains=value)
+        if number.isdigit():
+            match |= Q(number=int(number))
+        return qs.filter(match)
+
+    def filter_source(self, qs, name, value):
+        if value == "finding":
+            return qs.filter(finding__isnull=False)
+        if value == "review":
+            return qs.filter(review__isnull=False)
+        return qs
+
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
         overdue = {"status__in": PENDING_ACTION_STATUSES, "due_date__lt": timezone.localdate()}
         return qs.filter(**overdue) if value else qs.exclude(**overdue)
+
+
+class ManagementReviewFilter(RegisterFilterSet):
+    date = DateRangeFilter()

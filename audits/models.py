@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.freezing import Freezable, RecordFrozen
 from core.models import OrganizationOwned, OrganizationQuerySet
@@ -503,3 +504,12 @@ class CorrectiveAction(OrganizationOwned):
     @property
     def reference(self) -> str:
         return f"CA-{self.number}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Pending past its due date (``selectors.overdue_corrective_actions_for`` says the same)."""
+        return self.status in PENDING_ACTION_STATUSES and self.due_date < timezone.localdate()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_result == Verification.EFFECTIVE

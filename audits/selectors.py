@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from controls.models import Framework
+from controls.models import ControlGroup, Framework
 from organizations.models import Organization
 from risks.models import AssessmentStatus, ImpactAssessment, Level, Risk, RiskStatus
 from soa.models import ImplementationStatus, SoAEntry, SoAVersion, SoAVersionRow
@@ -98,6 +98,28 @@ def checklist_of(audit: Audit) -> QuerySet[ChecklistItem]:
 
 def checklist_item_get(*, organization: Organization, item_id) -> ChecklistItem:
     return _get(checklist_items_for(organization), item_id, "checklist item")
+
+
+def checklist_page_items(audit: Audit) -> QuerySet[ChecklistItem]:
+    """The checklist as its page shows it: with each control's theme, and the item's findings."""
+    return (
+        checklist_of(audit)
+        .select_related("control__group__framework")
+        .prefetch_related(Prefetch("findings", queryset=Finding.objects.order_by("number")))
+    )
+
+
+def evidence_file_get(*, organization: Organization, evidence_id) -> EvidenceFile:
+    return _get(
+        EvidenceFile.objects.for_organization(organization).select_related("item__audit"),
+        evidence_id,
+        "evidence file",
+    )
+
+
+def audit_scope_themes() -> QuerySet[ControlGroup]:
+    """The Annex A themes and objectives an audit can be limited to (a small set)."""
+    return ControlGroup.objects.select_related("framework").order_by("framework__order", "order")
 
 
 def checklist_results(audit: Audit) -> dict[str, int]:

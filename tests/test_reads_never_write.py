@@ -127,3 +127,60 @@ def test_the_migration_gives_existing_organizations_their_methodology(acme, glob
     assert (created.likelihood_size, created.impact_size, created.risk_appetite) == (5, 5, "medium")
     assert created.history.filter(history_type="+").latest().history_change_reason == "Default methodology"
     assert RiskMethodology.objects.get(organization=globex) == kept
+
+
+def test_no_get_of_an_audit_page_writes_a_row(client, acme, alice, catalogues):
+    """The audit programme's record pages (the checklist, an item, its finding and
+    actions, a review and the inputs preview) read only."""
+    import datetime
+
+    from audits import services as audit_services
+    from tests.audits.conftest import approve_soa, plan
+
+    today = datetime.date.today()
+    approve_soa(acme, alice)
+    audit = audit_services.audit_start(audit=plan(acme, alice, frameworks=["iso27001-2022"]), actor=alice)
+    item = audit.items.order_by("position").first()
+    audit_services.checklist_item_record(item=item, actor=alice, values={"result": "major_nc"})
+    finding = audit_services.finding_create(item=item, actor=alice, description="Missing")
+    action = audit_services.corrective_action_create(
+        actor=alice,
+        finding=finding,
+        values={"root_cause": "r", "action": "a", "owner": alice, "due_date": today},
+    )
+    review = audit_services.management_review_create(organization=acme, actor=alice, values={"date": today})
+    client.force_login(alice)
+    base = "/o/acme/audits"
+    urls = [
+        f"{base}/{audit.pk}/",
+        f"{base}/{audit.pk}/edit/",
+        f"{base}/{audit.pk}/delete/",
+        f"{base}/{audit.pk}/history/",
+        f"{base}/{audit.pk}/checklist/",
+        f"{base}/{audit.pk}/checklist/?recorded=false",
+        f"{base}/{audit.pk}/checklist/{item.pk}/",
+        f"{base}/{audit.pk}/checklist/{item.pk}/record/",
+        f"{base}/{audit.pk}/checklist/{item.pk}/finding/",
+        f"{base}/findings/{finding.pk}/",
+        f"{base}/findings/{finding.pk}/delete/",
+        f"{base}/findings/{finding.pk}/history/",
+        f"{base}/findings/{finding.pk}/actions/new/",
+        f"{base}/corrective-actions/{action.pk}/",
+        f"{base}/corrective-actions/{action.pk}/edit/",
+        f"{base}/corrective-actions/{action.pk}/delete/",
+        f"{base}/corrective-actions/{action.pk}/history/",
+        f"{base}/management-reviews/new/?date={today.isoformat()}",
+        f"{base}/management-reviews/{review.pk}/",
+        f"{base}/management-reviews/{review.pk}/edit/",
+        f"{base}/management-reviews/{review.pk}/delete/",
+        f"{base}/management-reviews/{review.pk}/history/",
+        f"{base}/management-reviews/{review.pk}/actions/new/",
+        f"{base}/export/?format=csv",
+        f"{base}/findings/export/?format=xlsx",
+        f"{base}/corrective-actions/export/?format=csv",
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as captured:
+            answer = client.get(url)
+        assert answer.status_code < 400, (url, answer.status_code)
+        assert _writes(captured.captured_queries) == [], url

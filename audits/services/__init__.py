@@ -16,6 +16,7 @@ from .access import can_record_results
 from .actions import (
     ACTION_WRITABLE_FIELDS,
     corrective_action_create,
+    corrective_action_delete,
     corrective_action_update,
     corrective_action_verify,
 )
@@ -37,9 +38,15 @@ from .results import (
     evidence_file_add,
     finding_close,
     finding_create,
+    finding_delete,
     finding_update,
 )
-from .reviews import REVIEW_WRITABLE_FIELDS, management_review_create, management_review_update
+from .reviews import (
+    REVIEW_WRITABLE_FIELDS,
+    management_review_create,
+    management_review_delete,
+    management_review_update,
+)
 
 __all__ = [
     "ACTION_WRITABLE_FIELDS",
@@ -58,12 +65,15 @@ __all__ = [
     "can_record_results",
     "checklist_item_record",
     "corrective_action_create",
+    "corrective_action_delete",
     "corrective_action_update",
     "corrective_action_verify",
     "evidence_file_add",
     "finding_close",
     "finding_create",
+    "finding_delete",
     "finding_update",
     "management_review_create",
+    "management_review_delete",
     "management_review_update",
 ]

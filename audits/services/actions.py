@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.deletion import DeletionImpact, record_delete_with_impact
 from core.registers.members import member_ids
 from core.roles import Capability
 from core.services import record_save
@@ -156,3 +157,14 @@ def corrective_action_verify(
     if result == Verification.NOT_EFFECTIVE:
         action.status, action.completed_at = ActionStatus.IN_PROGRESS, None
     return record_save(action, actor=actor, reason=f"Verified: {Verification(result).label.lower()}")
+
+
+@transaction.atomic
+def corrective_action_delete(*, action: CorrectiveAction, actor: Actor) -> DeletionImpact:
+    """Delete an action recorded by mistake (officers and administrators); one verified
+    effective stays on record (``audits.deletion``)."""
+    membership = audit_membership(action.organization, actor)
+    require_capability(
+        membership, Capability.EDIT_ANY, "Only compliance officers and administrators delete actions."
+    )
+    return record_delete_with_impact(action, actor=actor, reason="Action deleted")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from controls.models import Clause, ClauseMapping, Control, ControlGroup, Framework
+from core.deletion import DeletionImpact, record_delete_with_impact
 from core.registers.members import member_ids
 from core.roles import Capability
 from core.services import record_delete, record_save
@@ -191,20 +192,16 @@ def audit_update(
 
 
 @transaction.atomic
-def audit_delete(*, audit: Audit, actor: Actor) -> None:
-    """Delete a planned audit (with its checklist); one that has started is kept."""
-    refuse_if_closed(audit)
+def audit_delete(*, audit: Audit, actor: Actor) -> DeletionImpact:
+    """Delete an audit after saying what it affects (``core.deletion``, ``audits.deletion``):
+    its team, checklist and evidence go with it, and its findings that nothing follows
+    up yet. Raises ``DeletionRefused`` (nothing written) when it is closed, or when a
+    finding of it has corrective actions."""
     membership = audit_membership(audit.organization, actor)
     require_capability(
         membership, Capability.EDIT_ANY, "Only compliance officers and administrators delete audits."
     )
-    if audit.status != AuditStatus.PLANNED:
-        raise ValidationError("Only a planned audit can be deleted; this one has started.")
-    for item in ChecklistItem.objects.filter(audit=audit):
-        record_delete(item, actor=actor, reason="Audit deleted")
-    for member in AuditTeamMember.objects.filter(audit=audit):
-        record_delete(member, actor=actor, reason="Audit deleted")
-    record_delete(audit, actor=actor)
+    return record_delete_with_impact(audit, actor=actor, reason="Audit deleted")
 
 
 def _reference_key(reference: str) -> tuple:

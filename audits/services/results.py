@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.deletion import DeletionImpact, record_delete_with_impact
+from core.roles import Capability
 from core.services import record_save
 from core.types import Actor
 
@@ -24,7 +26,7 @@ from ..models import (
     Result,
     Severity,
 )
-from .access import next_number, refuse_if_closed, require_recorder
+from .access import audit_membership, next_number, refuse_if_closed, require_capability, require_recorder
 
 EVIDENCE_MAX_BYTES = getattr(settings, "AUDIT_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 #: What evidence may be: documents, spreadsheets, images, text. Checked against the name and the content.
@@ -172,3 +174,15 @@ def finding_close(*, finding: Finding, actor: Actor) -> Finding:
     finding.status = FindingStatus.CLOSED
     finding.closed_at, finding.closed_by = timezone.now(), actor
     return record_save(finding, actor=actor, reason="Finding closed")
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding, actor: Actor) -> DeletionImpact:
+    """Delete a finding raised by mistake (officers and administrators), with its
+    actions unless one is verified effective (``audits.deletion``); a finding of a
+    closed audit stays."""
+    membership = audit_membership(finding.organization, actor)
+    require_capability(
+        membership, Capability.EDIT_ANY, "Only compliance officers and administrators delete findings."
+    )
+    return record_delete_with_impact(finding, actor=actor, reason="Finding deleted")

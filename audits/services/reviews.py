@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.deletion import DeletionImpact, record_delete_with_impact
 from core.roles import Capability
 from core.services import record_save
 from core.types import Actor
@@ -85,3 +86,16 @@ def management_review_update(
         )
         review.inputs_taken_at = timezone.now()
     return record_save(review, actor=actor)
+
+
+@transaction.atomic
+def management_review_delete(*, review: ManagementReview, actor: Actor) -> DeletionImpact:
+    """Delete a review recorded by mistake, with its actions unless one is verified
+    effective (``audits.deletion``)."""
+    membership = audit_membership(review.organization, actor)
+    require_capability(
+        membership,
+        Capability.EDIT_ANY,
+        "Only compliance officers and administrators delete management reviews.",
+    )
+    return record_delete_with_impact(review, actor=actor, reason="Management review deleted")

@@ -124,7 +124,6 @@ def test_every_api_change_path_answers_400_with_the_message(api_as, closed, alic
     pdf = SimpleUploadedFile("scope.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
     answers = [
         client.patch(f"{base}/audits/{closed.pk}/", {"title": "x"}, format="json"),
-        client.delete(f"{base}/audits/{closed.pk}/"),
         client.post(f"{base}/audits/{closed.pk}/start/"),
         client.post(f"{base}/audits/{closed.pk}/report/"),
         client.post(f"{base}/audits/{closed.pk}/close/"),
@@ -136,3 +135,7 @@ def test_every_api_change_path_answers_400_with_the_message(api_as, closed, alic
     for response in answers:
         assert response.status_code == 400, (response.request["PATH_INFO"], response.content)
         assert "This audit is closed" in str(response.json())
+    # A delete goes through core.deletion: 409, naming the frozen audit.
+    refused = client.delete(f"{base}/audits/{closed.pk}/")
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["blocking"][0]["reason"].startswith("is frozen")
