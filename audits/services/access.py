@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 
 from core.freezing import RecordFrozen
+from core.identifiers import identifier_numbers_take
 from core.registers.members import acting_membership
 from core.roles import Capability
 from core.types import Actor
@@ -48,4 +49,7 @@ def refuse_if_closed(audit: Audit) -> None:
 
 
 def next_number(model, organization: Organization) -> int:
-    return (model._base_manager.filter(organization=organization).aggregate(n=Max("number"))["n"] or 0) + 1
+    """Take the record's next number (AUD-n, F-n, CA-n, MR-n): never one a deleted record held
+    (``core.identifiers``, decision 10), never below the highest the register holds."""
+    highest = model._base_manager.filter(organization=organization).aggregate(n=Max("number"))["n"] or 0
+    return identifier_numbers_take(organization=organization, kind=model._meta.label_lower, at_least=highest)

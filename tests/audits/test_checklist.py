@@ -119,3 +119,12 @@ def test_the_checklist_item_history_names_who_built_it(acme, alice):
     audit = plan(acme, alice, frameworks=[ISO27001])
     item = _clauses(audit)[0]
     assert item.history.first().history_user == alice
+
+
+def test_a_deleted_audit_number_is_never_handed_out_again(acme, alice):
+    first = plan(acme, alice, frameworks=[ISO27001], title="First")
+    second = plan(acme, alice, frameworks=[ISO27001], title="Second")
+    assert (first.number, second.number) == (1, 2)
+    services.audit_delete(audit=second, actor=alice)
+    third = plan(acme, alice, frameworks=[ISO27001], title="Third")
+    assert third.number == 3

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api_tokens.services import api_token_create
 from core.roles import Role
 from tests.isolation.world import ISO27001, World, world_build
 
@@ -185,6 +185,43 @@ PAGES: dict[str, Page] = {
     "soa:gap_export": page(),
     "soa-version-pdf-request": page(get=(405,), number="soa_version_number"),
     "soa-draft-pdf-request": page(get=(405,)),
+    "audits:list": page(),
+    "audits:create": page(),
+    "audits:export": page(),
+    "audits:detail": page(pk="audit"),
+    "audits:update": page(pk="audit"),
+    "audits:delete": page(pk="audit"),
+    "audits:history": page(pk="audit"),
+    "audits:start": page(get=(405,), pk="audit"),
+    "audits:report": page(get=(405,), pk="audit"),
+    "audits:close": page(get=(405,), pk="audit"),
+    "audits:checklist": page(pk="audit"),
+    "audits:checklist_item": page(pk="audit", item_id="checklist_item"),
+    "audits:checklist_record": page(get=(405,), pk="audit", item_id="checklist_item"),
+    "audits:evidence_upload": page(get=(405,), pk="audit", item_id="checklist_item"),
+    "audits:finding_raise": page(pk="audit", item_id="checklist_item"),
+    "audits:evidence": page(evidence_id="evidence"),
+    "audits:findings": page(),
+    "audits:finding_export": page(),
+    "audits:finding_detail": page(pk="finding"),
+    "audits:finding_close": page(get=(405,), pk="finding"),
+    "audits:finding_delete": page(pk="finding"),
+    "audits:finding_history": page(pk="finding"),
+    "audits:finding_action_create": page(finding_pk="finding"),
+    "audits:actions": page(),
+    "audits:action_export": page(),
+    "audits:action_detail": page(pk="corrective_action"),
+    "audits:action_update": page(pk="corrective_action"),
+    "audits:action_verify": page(pk="corrective_action"),
+    "audits:action_delete": page(pk="corrective_action"),
+    "audits:action_history": page(pk="corrective_action"),
+    "audits:reviews": page(),
+    "audits:review_create": page(),
+    "audits:review_detail": page(pk="management_review"),
+    "audits:review_update": page(pk="management_review"),
+    "audits:review_delete": page(pk="management_review"),
+    "audits:review_history": page(pk="management_review"),
+    "audits:review_action_create": page(review_pk="management_review"),
 }
 
 #: Pages outside any organization: (URL name, what a signed-in member gets, what someone signed out gets).
@@ -200,7 +237,12 @@ PAGES_OUTSIDE = {
     "organizations:home": (302, 302),
     "organizations:list": (200, 302),
     "organizations:create": (200, 302),
+    "api_tokens:list": (200, 302),
+    "api_tokens:create": (200, 302),
 }
+#: Pages of one user's own records outside any organization: URL name -> the record kind
+#: (another user gets 404, and the owner's record's name appears nowhere for them).
+PAGES_OF_A_USER = {"api_tokens:revoke": "api_token"}
 
 
 def _walk(patterns, namespace=""):
@@ -297,6 +339,12 @@ API_OUTSIDE = {
     "/api/v1/mappings/{id}/",
     "/api/v1/organizations/",
 }
+#: Operations on one user's own records: another user gets 404 for every method.
+API_OF_A_USER = {
+    "/api/v1/tokens/": None,
+    "/api/v1/tokens/{id}/": "api_token",
+    "/api/v1/tokens/{id}/revoke/": "api_token",
+}
 ORG_PREFIX = "/api/v1/organizations/{organization_slug}/"
 
 
@@ -375,8 +423,8 @@ def _body(answer) -> str:
 
 def _token_client(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    issued = api_token_create(user=user, name="Isolation matrix")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.secret}")
     return client
 
 
@@ -396,12 +444,15 @@ def test_every_page_and_operation_is_declared():
     inside, outside = page_names()
     assert sorted(inside - set(PAGES)) == [], "pages with no isolation expectation: declare them in PAGES"
     assert sorted(set(PAGES) - inside) == [], "PAGES declares pages that no longer exist"
-    assert sorted(outside - set(PAGES_OUTSIDE)) == [], "pages outside organizations with no expectation"
+    assert sorted(outside - set(PAGES_OUTSIDE) - set(PAGES_OF_A_USER)) == [], (
+        "pages outside organizations with no expectation"
+    )
     unknown = sorted(
         {
             path
             for path, _, _ in schema_operations()
             if path not in API_OUTSIDE
+            and path not in API_OF_A_USER
             and not (path.startswith(ORG_PREFIX) and api_resource(path) in API_RESOURCES)
             and path != ORG_PREFIX.rstrip("/") + "/"
         }
@@ -471,6 +522,20 @@ def test_pages_across_organizations_and_roles(worlds, client):
         client.force_login(acme.admin)
         problems.check(client.get(reverse(name)).status_code == signed_in, f"get {name} signed in")
         client.logout()
+
+    # A user's own records (API tokens): another user gets 404 and never sees the name.
+    for name, kind in PAGES_OF_A_USER.items():
+        url = reverse(name, kwargs={"pk": acme.records[kind].pk})
+        client.force_login(globex.admin)
+        for method in ("get", "post"):
+            answer = getattr(client, method)(url)
+            problems.check(answer.status_code == 404, f"{method} {name} of acme's admin as globex's")
+            problems.check(leak not in _body(answer), f"{method} {name} of another user shows their data")
+        for page_name in ("api_tokens:list",):
+            problems.check(leak not in _body(client.get(reverse(page_name))), f"{page_name} shows acme's")
+        client.force_login(acme.admin)
+        problems.check(client.get(url).status_code == 200, f"get {name} by its owner")
+        client.logout()
     problems.report()
 
 
@@ -533,6 +598,16 @@ def test_api_across_organizations_and_roles(worlds):
                     answer.status_code in (403, 405), f"{method} {path} as viewer: {answer.status_code}"
                 )
                 problems.check(_history_rows() == before, f"{method} {path} as viewer wrote history")
+
+    for path, kind in API_OF_A_USER.items():
+        for method in ("get", "post"):
+            url = path.replace("{id}", str(acme.records[kind].pk)) if kind else path
+            answer = getattr(charlie, method)(url, {}, format="json")
+            if kind:
+                problems.check(
+                    answer.status_code in (404, 405), f"{method} {path} of acme's admin: {answer.status_code}"
+                )
+            problems.check(leak not in _body(answer), f"{method} {path} as globex shows acme's tokens")
 
     anonymous = APIClient()
     for path, method, _ in operations:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from api_tokens.services import api_token_create
 from assets import services as asset_services
 from audits import services as audit_services
 from audits.models import Severity
@@ -207,6 +208,7 @@ def world_build(*, name: str, slug: str, marker: str) -> World:
         "corrective_action": corrective,
         "management_review": review,
         "document": document,
+        "api_token": api_token_create(user=admin, name=f"{marker} CMDB sync").token,
         "membership": Membership.objects.get(organization=organization, user=world.members[Role.VIEWER]),
     }
     return world
