@@ -76,9 +76,11 @@ class Parts:
     #: Fan out to several workers only when the plan has at least this many parts.
     parallel_from: int = 2
 
-    def build_here(self, document, progress: Progress | None = None) -> bytes:
+    def build_here(
+        self, document, progress: Progress | None = None, *, keys: list[str] | None = None
+    ) -> bytes:
         """Every part rendered in turn in this process, then assembled (the one-worker path)."""
-        keys = self.plan(document)
+        keys = self.plan(document) if keys is None else keys
         rendered = []
         for index, key in enumerate(keys):
             rendered.append((key, self.render(document, key)))
