@@ -101,12 +101,17 @@ def run():
                 worker.send_signal(signal.SIGTERM)
                 worker.wait(timeout=60)
             baseline = baseline or elapsed
-            hosts = len({p.worker.split("/")[-1] for p in DocumentPart.objects.filter(document=document)})
+            rows = list(DocumentPart.objects.filter(document=document))
+            hosts = len({p.worker.split("/")[-1] for p in rows})
+            parts_done = max(p.finished_at for p in rows)
+            rendering = (parts_done - min(p.started_at for p in rows)).total_seconds()
+            assembling = (document.finished_at - parts_done).total_seconds()
             figures.append(
                 (
                     f"{PARTS} parts x {ROWS} rows, {processes} worker process(es)",
-                    f"{elapsed:6.1f} s  speed-up x{baseline / elapsed:.2f}  "
-                    f"({hosts} processes rendered parts, {document.size / 1024:,.0f} KiB)",
+                    f"{elapsed:6.1f} s  speed-up x{baseline / elapsed:.2f}  (parts {rendering:.1f} s by "
+                    f"{hosts} processes, assembly {assembling:.1f} s; {document.size / 1024:,.0f} KiB; "
+                    f"load average {os.getloadavg()[0]:.1f})",
                 )
             )
     figures.append(("CPU cores on this machine", str(os.cpu_count())))

@@ -49,7 +49,7 @@ def test_two_workers_render_the_parts_and_the_merge_equals_a_one_process_build(
     workers.start(worker_env, "parts-worker-a")
     workers.start(worker_env, "parts-worker-b")
     document = services.document_request(
-        organization=acme, actor=alice, kind=PARTS, parameters={"parts": 6, "rows": 15, "seconds": 1}
+        organization=acme, actor=alice, kind=PARTS, parameters={"parts": 4, "rows": 5, "seconds": 1}
     )
     done = _finished(document.pk, 90, "two workers to build the document in parts")
     assert done.status == DocumentStatus.DONE, done.error
@@ -68,7 +68,7 @@ def test_a_worker_killed_mid_part_leaves_no_partial_file_and_the_document_comple
 ):
     first = workers.start(worker_env, "parts-worker-killed")
     document = services.document_request(
-        organization=acme, actor=alice, kind=PARTS, parameters={"parts": 3, "rows": 15, "seconds": 3}
+        organization=acme, actor=alice, kind=PARTS, parameters={"parts": 3, "rows": 5, "seconds": 2}
     )
     running = wait_for(
         lambda: DocumentPart.objects.filter(document=document, status=DocumentStatus.RUNNING).first(),
