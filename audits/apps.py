@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, where_used  # noqa: F401  (signal receivers; where lower records are used)
