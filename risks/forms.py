@@ -24,13 +24,9 @@ from .models import (
     RiskStatus,
     TreatmentAction,
 )
-from .selectors import control_label
+from .selectors import control_picker_label
 from .services.methodology import METHODOLOGY_FIELDS
 from .services.register import ACCEPTED_STAYS_UNTIL_WITHDRAWN, RISK_FIELDS
-
-
-def _control_picker_label(control) -> str:
-    return f"{control_label(control).split(':')[0]} {control.reference} {control.title}"
 
 
 def _scale_choices(labels: list[str], *, blank: str | None = None) -> list[tuple]:
@@ -128,7 +124,7 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
             "assets:picker_lookup", args=[membership.organization.slug]
         )
         self.fields["controls"].queryset = controls
-        self.fields["controls"].label_from_instance = _control_picker_label
+        self.fields["controls"].label_from_instance = control_picker_label
         if self.instance.pk:
             self.initial.setdefault("assets", [link.asset_id for link in self.instance.asset_links.all()])
             self.initial.setdefault(
