@@ -160,6 +160,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["grc_portal.formats"]  # one date format everywhere (grc_portal/formats/)
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

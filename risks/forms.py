@@ -11,7 +11,7 @@ from core.registers.forms import (
     ServiceErrorsMixin,
     owner_field_limit,
 )
-from core.widgets import RecordPicker
+from core.widgets import DatePicker, RecordPicker
 
 from .models import (
     EDITABLE_STATUSES,
@@ -68,7 +68,7 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "treatment_plan": forms.Textarea(attrs={"rows": 3}),
             "residual_rationale": forms.Textarea(attrs={"rows": 2}),
-            "next_review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "next_review_date": DatePicker(),
         }
 
     def __init__(self, *args, methodology: RiskMethodology, members, membership, assets, controls, **kwargs):
@@ -191,7 +191,7 @@ class TreatmentActionForm(ServiceErrorsMixin, forms.ModelForm):
         fields = ["description", "owner", "due_date", "status", "completion_note"]
         field_classes = {"owner": MemberChoiceField}
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": DatePicker(),
             "description": forms.TextInput(attrs={"placeholder": "e.g. Patch the hypervisors to 8.0 U3"}),
         }
 

@@ -17,7 +17,7 @@ def _risk_item(organization):
     def item(risk):
         return UsageItem(
             label=f"{risk.reference} {risk.title}",
-            url=reverse("risks:detail", args=[organization.slug, risk.number]),
+            url=reverse("risks:detail", args=[organization.slug, risk.pk]),
             note=f"{risk.get_level_display()} · {risk.get_status_display()}",
         )
 
@@ -93,7 +93,7 @@ def member_risks(membership, *, organization, limit):
         .order_by("due_date", "id"),
         item=lambda action: UsageItem(
             label=str(action),
-            url=reverse("risks:detail", args=[organization.slug, action.risk.number]) + "#actions",
+            url=reverse("risks:detail", args=[organization.slug, action.risk_id]) + "#actions",
             note=f"{action.get_status_display()} · due {date_format(action.due_date)}",
         ),
         limit=limit,

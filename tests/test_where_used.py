@@ -98,7 +98,7 @@ def test_the_asset_page_shows_where_it_is_used(client, acme, alice, acme_ai, glo
 
     assert 'data-testid="where-used"' in page
     assert "Biased triage" in page
-    assert reverse("risks:detail", args=[acme.slug, risk.number]) in page
+    assert reverse("risks:detail", args=[acme.slug, risk.pk]) in page
     assert "Globex" not in page
 
 
