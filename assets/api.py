@@ -11,7 +11,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import DESTROY_RESPONSES, ORGANIZATION_SLUG_PARAMETER
+from core.api.viewsets import DESTROY_RESPONSES, ORGANIZATION_SLUG_PARAMETER, WhereUsedActionMixin
 from core.registers.bulk import BulkError
 from core.registers.filters import RegisterFilterBackend
 from core.registers.serializers import (
@@ -41,14 +41,15 @@ _SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
     history=_SCOPED,
 )
 @extend_schema(tags=["assets"])
-class AssetViewSet(OrganizationRecordViewSet):
+class AssetViewSet(WhereUsedActionMixin, OrganizationRecordViewSet):
     """The organization's information and AI assets.
 
     Filter with the same parameters as the inventory page (`kind`, `group`,
     `classification`, `criticality`, `owner`, `ai_risk_class`,
     `lifecycle_status`, `tag`, …), search with `search`, sort with `ordering`.
     Contributors create assets they own and change only those; officers and
-    administrators change all.
+    administrators change all. `…/{id}/where-used/` lists the risks, impact
+    assessments, linked assets and audits that use an asset.
     """
 
     queryset = Asset.objects.all()

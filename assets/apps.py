@@ -8,7 +8,7 @@ class AssetsConfig(AppConfig):
     def ready(self):
         from core.history import related_history_register
 
-        from . import deletion  # noqa: F401  (registers what deleting an asset affects)
+        from . import deletion, where_used  # noqa: F401  (what deleting an asset affects; where lower records are used)
         from .documents import register_builders
         from .models import Asset
         from .selectors import asset_related_history

@@ -15,6 +15,7 @@ from core.registers.import_views import TableImportConfirmView, TableImportTempl
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from . import selectors, services
@@ -93,6 +94,7 @@ class AssetDetailView(OrganizationPageMixin, TemplateView):
             can_link=self.membership.can_create,
             relation_form=kwargs.get("relation_form") or RelationAddForm(),
             ai_required=AI_REQUIRED_FIELDS.get(asset.kind, ()),
+            where_used=where_used(asset, organization=self.organization),
         )
         return context
 

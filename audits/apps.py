@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self):
-        from . import deletion, receivers  # noqa: F401
+        from . import deletion, receivers, where_used  # noqa: F401  (deletion rules, signal receivers, where records are used)

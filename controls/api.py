@@ -4,6 +4,9 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
+from core.api.viewsets import WhereUsedActionMixin
+from organizations.scoping import OrganizationAPIMixin
+
 from .models import Clause, ClauseMapping, Control, Framework, Mapping, Relation
 
 
@@ -179,3 +182,17 @@ class ClauseMappingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClauseMappingSerializer
     filterset_fields = ["relation"]
     ordering = ["source__order"]
+
+
+@extend_schema(tags=["catalogue"])
+class OrganizationControlViewSet(WhereUsedActionMixin, OrganizationAPIMixin, viewsets.GenericViewSet):
+    """A catalogue control seen from one organization: `…/controls/{id}/where-used/` lists the
+    risks it treats, the organization's SoA decision on it and its crosswalk counterparts'
+    decisions. The control is the catalogue's (`/api/v1/controls/{id}/`); the uses are the
+    organization's."""
+
+    queryset = Control.objects.select_related("framework", "group")
+    serializer_class = ControlSerializer
+
+    def get_queryset(self):
+        return self.queryset  # the catalogue is shared; where_used scopes the uses

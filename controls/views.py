@@ -2,6 +2,7 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from . import selectors
@@ -50,6 +51,7 @@ class ControlDetailView(OrganizationPageMixin, TemplateView):
             control=control,
             framework=control.framework,
             counterparts=selectors.control_counterparts(control),
+            where_used=where_used(control, organization=self.organization),
         )
         return context
 

@@ -71,3 +71,13 @@ class RecordPicker(forms.SelectMultiple):
         if not isinstance(value, list | tuple):
             value = [value]
         return [str(getattr(v, "pk", v)) for v in value if v not in (None, "")]
+
+
+class DatePicker(forms.DateInput):
+    """``<input type=date>``: the browser's own date picker. Its value is always ISO
+    (``2027-05-30``), whatever the locale writes, so a form shown again keeps the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -13,7 +13,14 @@ from audits.api import (
     FindingViewSet,
     ManagementReviewViewSet,
 )
-from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
+from controls.api import (
+    ClauseMappingViewSet,
+    ClauseViewSet,
+    ControlViewSet,
+    FrameworkViewSet,
+    MappingViewSet,
+    OrganizationControlViewSet,
+)
 from documents.api import GeneratedDocumentViewSet
 from organizations.api import AuditTrailView, MemberViewSet, OrganizationViewSet
 from risks.api import (
@@ -36,6 +43,7 @@ router.register("clause-mappings", ClauseMappingViewSet, basename="clause-mappin
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register(rf"{ORG}/members", MemberViewSet, basename="member")
+router.register(rf"{ORG}/controls", OrganizationControlViewSet, basename="organization-control")
 router.register(rf"{ORG}/assets", AssetViewSet, basename="asset")
 router.register(rf"{ORG}/asset-relations", AssetRelationViewSet, basename="asset-relation")
 router.register(rf"{ORG}/risks", RiskViewSet, basename="risk")

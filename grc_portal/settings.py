@@ -182,6 +182,7 @@ else:
 
 # --- I18N -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["grc_portal.formats"]  # one date format everywhere (grc_portal/formats/)
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

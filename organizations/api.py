@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, FieldChangesSerializer, WhereUsedActionMixin
 from core.audit_trail import Trail
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin, token_organization_id
@@ -105,8 +105,9 @@ class OrganizationViewSet(
     destroy=extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER]),
 )
 @extend_schema(tags=["organizations"])
-class MemberViewSet(OrganizationAPIMixin, viewsets.ModelViewSet):
-    """Members of the organization and their roles; only administrators change them."""
+class MemberViewSet(WhereUsedActionMixin, OrganizationAPIMixin, viewsets.ModelViewSet):
+    """Members of the organization and their roles; only administrators change them.
+    `…/{id}/where-used/` lists what a member owns (assets, risks, actions, SoA rows)."""
 
     queryset = Membership.objects.all()
     filterset_fields = ["role"]

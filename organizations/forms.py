@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from core.audit_trail import TrailFilter, kind_choices
 from core.roles import Role
+from core.widgets import DatePicker
 
 from .models import Organization
 from .selectors import members_of
@@ -72,8 +73,8 @@ class TrailFilterForm(forms.Form):
         required=False,
         choices=[("", "Any change"), ("created", "Created"), ("changed", "Changed"), ("deleted", "Deleted")],
     )
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label="From", required=False, widget=DatePicker())
+    until = forms.DateField(label="To", required=False, widget=DatePicker())
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

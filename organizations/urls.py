@@ -11,6 +11,11 @@ urlpatterns = [
     path("o/<slug:organization_slug>/members/", views.MembersView.as_view(), name="members"),
     path("o/<slug:organization_slug>/members/add/", views.MemberAddView.as_view(), name="member_add"),
     path(
+        "o/<slug:organization_slug>/members/<int:membership_id>/",
+        views.MemberDetailView.as_view(),
+        name="member_detail",
+    ),
+    path(
         "o/<slug:organization_slug>/members/<int:membership_id>/role/",
         views.MemberRoleView.as_view(),
         name="member_role",

@@ -16,6 +16,7 @@ from core.audit_trail import Trail, describe, record_trail
 from core.history import record_history
 from core.roles import ROLE_DESCRIPTIONS, Capability, Role
 from core.views import history_page
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from . import selectors, services
@@ -80,6 +81,22 @@ class MembersView(OrganizationPageMixin, TemplateView):
         context.setdefault("add_form", MemberAddForm())
         context.setdefault("create_form", MemberCreateForm())
         context["role_choices"] = Role.choices
+        return context
+
+
+class MemberDetailView(OrganizationPageMixin, TemplateView):
+    """One member: their role, and everything they own in the organization (``core.where_used``)."""
+
+    template_name = "organizations/member_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member = get_object_or_404(selectors.members_of(self.organization), pk=kwargs["membership_id"])
+        context.update(
+            member=member,
+            role_description=ROLE_DESCRIPTIONS[member.role],
+            where_used=where_used(member, organization=self.organization),
+        )
         return context
 
 

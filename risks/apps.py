@@ -9,7 +9,7 @@ class RisksConfig(AppConfig):
         from core.history import related_history_register
         from organizations.signals import organization_created
 
-        from . import deletion  # noqa: F401  (registers what deletes affect in the register)
+        from . import deletion, where_used  # noqa: F401  (what deletes affect; where lower records are used)
         from .models import Risk
         from .selectors import risk_related_history
 

@@ -11,7 +11,7 @@ from core.registers.forms import (
     ServiceErrorsMixin,
     owner_field_limit,
 )
-from core.widgets import RecordPicker
+from core.widgets import DatePicker, RecordPicker
 
 from .models import (
     EDITABLE_STATUSES,
@@ -24,13 +24,9 @@ from .models import (
     RiskStatus,
     TreatmentAction,
 )
-from .selectors import control_label
+from .selectors import control_picker_label
 from .services.methodology import METHODOLOGY_FIELDS
 from .services.register import ACCEPTED_STAYS_UNTIL_WITHDRAWN, RISK_FIELDS
-
-
-def _control_picker_label(control) -> str:
-    return f"{control_label(control).split(':')[0]} {control.reference} {control.title}"
 
 
 def _scale_choices(labels: list[str], *, blank: str | None = None) -> list[tuple]:
@@ -72,7 +68,7 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "treatment_plan": forms.Textarea(attrs={"rows": 3}),
             "residual_rationale": forms.Textarea(attrs={"rows": 2}),
-            "next_review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "next_review_date": DatePicker(),
         }
 
     def __init__(self, *args, methodology: RiskMethodology, members, membership, assets, controls, **kwargs):
@@ -128,7 +124,7 @@ class RiskForm(ServiceErrorsMixin, forms.ModelForm):
             "assets:picker_lookup", args=[membership.organization.slug]
         )
         self.fields["controls"].queryset = controls
-        self.fields["controls"].label_from_instance = _control_picker_label
+        self.fields["controls"].label_from_instance = control_picker_label
         if self.instance.pk:
             self.initial.setdefault("assets", [link.asset_id for link in self.instance.asset_links.all()])
             self.initial.setdefault(
@@ -195,7 +191,7 @@ class TreatmentActionForm(ServiceErrorsMixin, forms.ModelForm):
         fields = ["description", "owner", "due_date", "status", "completion_note"]
         field_classes = {"owner": MemberChoiceField}
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": DatePicker(),
             "description": forms.TextInput(attrs={"placeholder": "e.g. Patch the hypervisors to 8.0 U3"}),
         }
 

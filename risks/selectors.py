@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assets.models import Asset, AssetKind
-from controls.models import Control
+from controls.models import RELATION_STRENGTH, Control, Mapping
 from controls.selectors import ISO27001, ISO42001
 from core.history import FieldChange, HistoryEntry, history_for, known_label, known_rows
 from core.roles import Capability, Role, role_can
@@ -438,6 +438,31 @@ _CONTROL_REF = re.compile(
     r"^\s*(?:(?:iso\s*/?\s*(?:iec)?\s*)?(27001|42001)(?:[-:]\s*20\d\d)?\s*[:\s]\s*)?([A-Za-z]?\.?[\d.]+)\s*$",
     re.I,
 )
+
+
+def control_picker_label(control: Control) -> str:
+    """How the treatment controls picker names a control: "ISO27001 8.28 Secure coding"."""
+    return f"{control_label(control).split(':')[0]} {control.reference} {control.title}"
+
+
+def crosswalk_suggestions() -> dict[str, list[dict]]:
+    """For each control with crosswalk counterparts, what the risk form offers beside it
+    ("also treats: …"): the counterparts, strongest relation first, named as the picker names them."""
+    suggestions: dict[str, list[dict]] = {}
+    mappings = Mapping.objects.select_related("source__framework", "target__framework")
+    for mapping in mappings:
+        for control, other in ((mapping.source, mapping.target), (mapping.target, mapping.source)):
+            suggestions.setdefault(str(control.pk), []).append(
+                {
+                    "id": str(other.pk),
+                    "label": control_picker_label(other),
+                    "relation": mapping.get_relation_display().lower(),
+                    "strength": RELATION_STRENGTH[mapping.relation],
+                }
+            )
+    for items in suggestions.values():
+        items.sort(key=lambda item: -item.pop("strength"))
+    return suggestions
 
 
 def control_label(control: Control) -> str:

@@ -25,7 +25,11 @@ urlpatterns = [
     path(f"{RISK}/", register.RiskDetailView.as_view(), name="detail"),
     path(f"{RISK}/edit/", register.RiskUpdateView.as_view(), name="update"),
     path(f"{RISK}/delete/", register.RiskDeleteView.as_view(), name="delete"),
-    path(f"{RISK}/history/", OrganizationRecordHistoryView.as_view(model=Risk), name="history"),
+    path(
+        f"{RISK}/history/",
+        OrganizationRecordHistoryView.as_view(model=Risk, template_name="risks/risk_history.html"),
+        name="history",
+    ),
     path(f"{RISK}/accept/", register.RiskAcceptView.as_view(), name="accept"),
     path(f"{RISK}/acceptance/withdraw/", register.RiskWithdrawAcceptanceView.as_view(), name="withdraw"),
     path(f"{RISK}/review/", register.RiskReviewView.as_view(), name="review"),

@@ -6,7 +6,7 @@ class SoaConfig(AppConfig):
     verbose_name = "Statement of Applicability"
 
     def ready(self):
-        from . import receivers  # noqa: F401 — connects the row provisioning to its signals
+        from . import receivers, where_used  # noqa: F401  (row provisioning on its signals; where lower records are used)
         from .documents import register_builders
 
         register_builders()

@@ -4,6 +4,7 @@
 from django import forms
 
 from core.registers.forms import MemberChoiceField, ServiceErrorsMixin, owner_field_limit
+from core.widgets import DatePicker
 
 from .models import STORED_REASON_KINDS, ImplementationStatus, SoAEntry
 
@@ -33,7 +34,7 @@ class SoAEntryForm(ServiceErrorsMixin, forms.ModelForm):
             "evidence_location",
         ]
         widgets = {
-            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "target_date": DatePicker(),
             "exclusion_justification": forms.Textarea(attrs={"rows": 2}),
             "implementation_notes": forms.Textarea(attrs={"rows": 2}),
         }

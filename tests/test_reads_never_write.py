@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from organizations.models import Membership
 from organizations.services import organization_create
 from risks import services as risk_services
 from risks.models import RiskMethodology
@@ -92,6 +93,7 @@ def test_no_get_of_a_record_page_writes_a_row(client, acme, alice):
     assessment = risk_services.impact_assessment_create(
         organization=acme, actor=alice, ai_system=system, values={"owner": alice, "scope": "Triage."}
     )
+    membership = Membership.objects.get(organization=acme, user=alice)
     client.force_login(alice)
     api = "/api/v1/organizations/acme"
     urls = [
@@ -110,6 +112,9 @@ def test_no_get_of_a_record_page_writes_a_row(client, acme, alice):
         f"{api}/risks/{risk.pk}/",
         f"{api}/risks/{risk.pk}/history/",
         f"{api}/impact-assessments/{assessment.pk}/",
+        f"{api}/assets/{server.pk}/where-used/",
+        f"/o/acme/members/{membership.pk}/",
+        f"{api}/members/{membership.pk}/where-used/",
     ]
     for url in urls:
         with CaptureQueriesContext(connection) as captured:

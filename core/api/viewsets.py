@@ -4,8 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from ..history import record_history
+from ..where_used import where_used
 
 ORGANIZATION_SLUG_PARAMETER = OpenApiParameter(
     "organization_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The organization's slug."
@@ -97,3 +99,38 @@ class RecordHistoryActionMixin:
                 for e in page
             ]
         )
+
+
+class UsageItemSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="The record that uses this one, by reference and name.")
+    url = serializers.CharField(help_text="Its page in the portal (a path); empty when it has none yet.")
+    note = serializers.CharField(help_text="A short state, e.g. “High · Open” or “Applicable · Implemented”.")
+
+
+class UsageLineSerializer(serializers.Serializer):
+    """One kind of use of a record (``core.where_used.UsageLine``)."""
+
+    key = serializers.CharField(help_text="Which kind of use: risks, impact_assessments, soa_decision, …")
+    title = serializers.CharField()
+    count = serializers.IntegerField(help_text="How many records use it this way, in this organization.")
+    items = UsageItemSerializer(many=True, help_text="The first few of them.")
+    all_url = serializers.CharField(help_text="The portal page listing all of them (a path), or empty.")
+
+
+WHERE_USED_RESPONSES = {
+    200: UsageLineSerializer(many=True),
+    401: OpenApiResponse(description="Not authenticated."),
+    404: OpenApiResponse(description="No such organization for you, or no such record in it."),
+}
+
+
+class WhereUsedActionMixin:
+    """A ``where-used/`` action: the records of the organization that use this one, one line
+    per kind of use, each with its count and first few records (``core.where_used``)."""
+
+    @extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER], responses=WHERE_USED_RESPONSES)
+    @action(detail=True, methods=["get"], url_path="where-used", filter_backends=[], pagination_class=None)
+    def where_used(self, request, *args, **kwargs):
+        """Where this record is used in the organization: one line per kind of use."""
+        lines = where_used(self.get_object(), organization=self.organization)
+        return Response(UsageLineSerializer(lines, many=True).data)

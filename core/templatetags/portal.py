@@ -25,6 +25,12 @@ def styled(bound_field):
 
 
 @register.filter
+def is_date(bound_field) -> bool:
+    """A date input (``core.widgets.DatePicker``): its help says how the portal writes dates."""
+    return getattr(bound_field.field.widget, "input_type", "") == "date"
+
+
+@register.filter
 def is_checkbox(bound_field) -> bool:
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
 

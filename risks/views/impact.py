@@ -359,9 +359,7 @@ class SignOffView(AssessmentDetailView):
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(
-                    request, f"Version {assessment.version} signed off; it is frozen from now on."
-                )
+                # No flash message: the page's own "Signed off by … frozen" banner says it (one banner).
                 return _detail(self.organization, assessment)
         context = self.get_context_data(sign_off_form=form, sign_off_errors=errors, **kwargs)
         return self.render_to_response(context, status=400)

@@ -154,6 +154,7 @@ class RiskFormMixin:
         context = super().get_context_data(**kwargs)
         context["methodology"] = self.methodology
         context["methodology_json"] = self.methodology.as_json()
+        context["crosswalk_json"] = selectors.crosswalk_suggestions()
         context["form_category"] = context["form"].current_category()
         context["harm_areas"] = HarmArea.choices
         return context

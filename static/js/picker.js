@@ -199,6 +199,8 @@
         }
       }
     });
+    // Other scripts add a record with root.dispatchEvent(new CustomEvent("picker:add", {detail: {id, label}})).
+    root.addEventListener("picker:add", function (event) { addChip(event.detail); });
     chips.addEventListener("click", function (event) {
       var button = event.target.closest(".picker-chip-remove");
       if (button) {

@@ -94,4 +94,54 @@
     category.addEventListener("change", applyCategory);
     applyCategory();
   }
+
+  // --- Crosswalk suggestions beside the treatment controls ----------------------------
+  // After choosing ISO27001 5.9, offer its ISO/IEC 42001 counterparts as one-click adds.
+  var crosswalkSource = document.getElementById("control-crosswalk");
+  var suggestions = form.querySelector("[data-crosswalk-suggestions]");
+  var controlsPicker = form.querySelector("[data-record-picker][data-name='controls']");
+  if (crosswalkSource && suggestions && controlsPicker) {
+    var crosswalk = JSON.parse(crosswalkSource.textContent);
+    var buttons = suggestions.querySelector("[data-crosswalk-buttons]");
+    var chosenControls = function () {
+      return Array.prototype.map.call(
+        controlsPicker.querySelectorAll("[data-picker-chips] input[type=hidden]"),
+        function (el) { return el.value; }
+      );
+    };
+    var renderSuggestions = function () {
+      var chosen = chosenControls();
+      var offered = {};
+      buttons.textContent = "";
+      chosen.forEach(function (id) {
+        (crosswalk[id] || []).forEach(function (item) {
+          if (chosen.indexOf(item.id) !== -1 || offered[item.id]) {
+            return;
+          }
+          offered[item.id] = true;
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn btn-sm btn-outline-primary crosswalk-add";
+          button.setAttribute("data-control-id", item.id);
+          button.setAttribute("aria-label", "Add " + item.label + " (" + item.relation + " counterpart)");
+          var plus = document.createElement("i");
+          plus.className = "bi bi-plus-lg";
+          plus.setAttribute("aria-hidden", "true");
+          button.appendChild(plus);
+          button.appendChild(document.createTextNode(" " + item.label + " "));
+          var relation = document.createElement("span");
+          relation.className = "text-muted small";
+          relation.textContent = "· " + item.relation;
+          button.appendChild(relation);
+          button.addEventListener("click", function () {
+            controlsPicker.dispatchEvent(new CustomEvent("picker:add", { detail: { id: item.id, label: item.label } }));
+          });
+          buttons.appendChild(button);
+        });
+      });
+      suggestions.hidden = buttons.childNodes.length === 0;
+    };
+    controlsPicker.addEventListener("picker:change", renderSuggestions);
+    renderSuggestions();
+  }
 })();

@@ -1,0 +1,43 @@
+"""The audits whose scope names an asset, and the corrective actions a member owns
+(``core.where_used``). The audit pages are not built yet, so these lines name the records
+without linking them."""
+
+from django.utils.formats import date_format
+
+from assets.models import Asset
+from core.where_used import UsageItem, usage_line, where_used_contributor
+from organizations.models import Membership
+
+from .models import Audit, CorrectiveAction
+
+
+@where_used_contributor(Asset)
+def asset_audits(asset, *, organization, limit):
+    yield usage_line(
+        key="audits",
+        title="Audits whose scope names it",
+        queryset=Audit.objects.for_organization(organization)
+        .filter(assets=asset)
+        .order_by("-planned_start", "-number"),
+        item=lambda audit: UsageItem(
+            label=str(audit),
+            note=f"{audit.get_status_display()} · {date_format(audit.planned_start)}",
+        ),
+        limit=limit,
+    )
+
+
+@where_used_contributor(Membership)
+def member_corrective_actions(membership, *, organization, limit):
+    yield usage_line(
+        key="corrective_actions",
+        title="Corrective actions owned",
+        queryset=CorrectiveAction.objects.for_organization(organization)
+        .filter(owner_id=membership.user_id)
+        .order_by("due_date", "number"),
+        item=lambda action: UsageItem(
+            label=str(action),
+            note=f"{action.get_status_display()} · due {date_format(action.due_date)}",
+        ),
+        limit=limit,
+    )

@@ -1,0 +1,97 @@
+"""`make run` (scripts/run-embedded) stops as a terminal's Ctrl-C stops it: SIGINT to its
+process group ends the web server and the worker within seconds (issue 13, defect 8)."""
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT, _worker_env
+
+pytestmark = pytest.mark.worker
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2)  # noqa: S310 — our own http://127.0.0.1 URL
+    except urllib.error.HTTPError:
+        return True  # 503 while the worker's first heartbeat is pending is still an answer
+    except OSError:
+        return False
+    return True
+
+
+def _group_alive(pgid: int) -> list[str]:
+    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True)
+    return [line for line in out.stdout.splitlines() if line.strip() and " Z" not in line]
+
+
+def _start(tmp_path, **extra_env):
+    port = _free_port()
+    env = {**_worker_env(), "PORT": str(port), "GRC_DATA_DIR": str(tmp_path), **extra_env}
+    process = subprocess.Popen(
+        ["scripts/run-embedded"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(tmp_path / "run.log", "w"),  # noqa: SIM115 — the process owns it
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, as a terminal gives it
+    )
+    deadline = time.monotonic() + 90
+    while not _answers(f"http://127.0.0.1:{port}/healthz"):
+        assert process.poll() is None, (tmp_path / "run.log").read_text()
+        assert time.monotonic() < deadline, "the portal never answered /healthz"
+        time.sleep(0.5)
+    return process
+
+
+def _wait_gone(pgid: int, seconds: float) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while (alive := _group_alive(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
+
+
+def _stop_everything(pgid: int) -> None:
+    if _group_alive(pgid):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def test_ctrl_c_stops_the_web_server_and_the_worker_within_seconds(transactional_db, tmp_path):
+    process = _start(tmp_path)
+    pgid = process.pid
+    try:
+        os.killpg(pgid, signal.SIGINT)
+
+        alive = _wait_gone(pgid, 10)
+
+        assert not alive, f"still running 10 s after Ctrl-C: {alive}\n{(tmp_path / 'run.log').read_text()}"
+    finally:
+        _stop_everything(pgid)
+
+
+@pytest.mark.once  # a second start of the whole portal: the PostgreSQL pass only
+def test_a_second_ctrl_c_stops_it_at_once(transactional_db, tmp_path):
+    process = _start(tmp_path, STOP_GRACE_SECONDS="60")  # only the second Ctrl-C can end it in time
+    pgid = process.pid
+    try:
+        os.killpg(pgid, signal.SIGINT)
+        time.sleep(0.3)
+        os.killpg(pgid, signal.SIGINT)
+
+        alive = _wait_gone(pgid, 3)
+
+        assert not alive, f"still running 3 s after a second Ctrl-C: {alive}"
+    finally:
+        _stop_everything(pgid)
