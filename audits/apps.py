@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits"
 
     def ready(self):
-        from . import deletion, receivers, where_used  # noqa: F401  (deletion rules, signal receivers, where records are used)
+        from . import deletion, receivers, where_used  # noqa: F401  (rules and receivers)

@@ -43,6 +43,9 @@ class AuditFilter(RegisterFilterSet):
         field_name="lead_auditor", label="Lead auditor", help_text="User id, username or email."
     )
     planned_start = DateRangeFilter()
+    asset = django_filters.NumberFilter(
+        field_name="assets", label="Asset", help_text="An asset's id: the audits whose scope names it."
+    )
     ordering = RankedOrderingFilter(
         fields=["planned_start", "number", "status", "type", "lead_auditor"],
         ranks={"status": AuditStatus.values},

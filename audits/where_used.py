@@ -1,7 +1,7 @@
 """The audits whose scope names an asset, and the corrective actions a member owns
-(``core.where_used``). The audit pages are not built yet, so these lines name the records
-without linking them."""
+(``core.where_used``), each linked to its page."""
 
+from django.urls import reverse
 from django.utils.formats import date_format
 
 from assets.models import Asset
@@ -21,9 +21,11 @@ def asset_audits(asset, *, organization, limit):
         .order_by("-planned_start", "-number"),
         item=lambda audit: UsageItem(
             label=str(audit),
+            url=reverse("audits:detail", args=[organization.slug, audit.pk]),
             note=f"{audit.get_status_display()} · {date_format(audit.planned_start)}",
         ),
         limit=limit,
+        all_url=reverse("audits:list", args=[organization.slug]) + f"?asset={asset.pk}",
     )
 
 
@@ -37,7 +39,9 @@ def member_corrective_actions(membership, *, organization, limit):
         .order_by("due_date", "number"),
         item=lambda action: UsageItem(
             label=str(action),
+            url=reverse("audits:action_detail", args=[organization.slug, action.pk]),
             note=f"{action.get_status_display()} · due {date_format(action.due_date)}",
         ),
         limit=limit,
+        all_url=reverse("audits:actions", args=[organization.slug]) + f"?owner={membership.user_id}",
     )
