@@ -200,6 +200,7 @@ class CorrectiveActionDetailView(OrganizationPageMixin, TemplateView):
 class CorrectiveActionVerifyView(CorrectiveActionDetailView):
     """POST the verification of effectiveness (who and when are recorded by the service)."""
 
+    required_capability = Capability.RECORD_AUDIT_RESULTS
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

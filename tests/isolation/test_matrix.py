@@ -197,7 +197,7 @@ PAGES: dict[str, Page] = {
     "audits:close": page(get=(405,), pk="audit"),
     "audits:checklist": page(pk="audit"),
     "audits:checklist_item": page(pk="audit", item_id="checklist_item"),
-    "audits:checklist_record": page(get=(405,), pk="audit", item_id="checklist_item"),
+    "audits:checklist_record": page(pk="audit", item_id="checklist_item"),  # the inline form
     "audits:evidence_upload": page(get=(405,), pk="audit", item_id="checklist_item"),
     "audits:finding_raise": page(pk="audit", item_id="checklist_item"),
     "audits:evidence": page(evidence_id="evidence"),
@@ -212,7 +212,7 @@ PAGES: dict[str, Page] = {
     "audits:action_export": page(),
     "audits:action_detail": page(pk="corrective_action"),
     "audits:action_update": page(pk="corrective_action"),
-    "audits:action_verify": page(pk="corrective_action"),
+    "audits:action_verify": page(get=(405,), pk="corrective_action"),
     "audits:action_delete": page(pk="corrective_action"),
     "audits:action_history": page(pk="corrective_action"),
     "audits:reviews": page(),
