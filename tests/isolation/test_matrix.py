@@ -83,6 +83,7 @@ ARGS: dict[str, Arg] = {
 ARGS["soa_version_number"] = Arg(lambda world: world.records["soa_version"].number, owned=False)
 ARGS["framework"] = literal(ISO27001)
 ARGS["control_reference"] = literal("5.7")
+ARGS["control"] = Arg(lambda world: world.records["soa_entry"].control_id, owned=False)  # the catalogue's
 ARGS["fmt"] = literal("csv")
 ARGS["history_kind"] = literal("assets.asset")
 
@@ -104,6 +105,7 @@ def page(get=(200,), **args) -> Page:
 PAGES: dict[str, Page] = {
     "organizations:members": page(),
     "organizations:member_add": page(get=(405,)),
+    "organizations:member_detail": page(membership_id="membership"),
     "organizations:member_role": page(get=(405,), membership_id="membership"),
     "organizations:member_remove": page(get=(405,), membership_id="membership"),
     "organizations:settings": page(),
@@ -303,6 +305,7 @@ API_RESOURCES: dict[str, str | None] = {
     "assets": "asset",
     "audit-items": "checklist_item",
     "audits": "audit",
+    "controls": "control",
     "corrective-actions": "corrective_action",
     "documents": "document",
     "findings": "finding",
