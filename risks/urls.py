@@ -15,7 +15,6 @@ urlpatterns = [
     path(f"{BASE}/", register.RiskListView.as_view(), name="list"),
     path(f"{BASE}/new/", register.RiskCreateView.as_view(), name="create"),
     path(f"{BASE}/heat-maps/", register.HeatMapView.as_view(), name="heat_maps"),
-    path(f"{BASE}/my-overdue/", register.MyWorkView.as_view(), name="my_work"),
     path(f"{BASE}/overdue-actions/", overdue.OverdueActionsView.as_view(), name="overdue_actions"),
     path(f"{BASE}/methodology/", methodology.MethodologyView.as_view(), name="methodology"),
     path(f"{BASE}/export/", files.RiskExportView.as_view(), name="export"),

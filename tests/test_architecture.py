@@ -30,6 +30,7 @@ LAYERS = {
     "accounts": 1,
     "organizations": 2,
     "documents": 3,  # generated documents: part of the kernel, above the tenants
+    "notifications": 3,  # members' inboxes: kernel; the portal's receivers fill them
     "controls": 10,
     "assets": 11,
     "risks": 12,

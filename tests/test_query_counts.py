@@ -21,10 +21,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-#: The overview of an organization with no records yet: 27 for members, activity, the
-#: crosswalk and the risk card (was 31 before the crosswalk summary read both frameworks at
-#: once and both heat maps came from one query), plus 4 for the SoA card (progress per
-#: standard and the gap analysis).
+#: The overview of an organization with no records yet: session, user and membership (3), the
+#: risk card (methodology, both heat maps in one query, the summary, overdue actions, the top
+#: risks: 5), the SoA card (progress, gap analysis: 4), AI systems (1), the audit figures (1),
+#: recent activity (9), the organization switcher (1), the navigation's "My work" badge (1, every
+#: queue counted in one query), the bell (1) and the session's save (3).
 OVERVIEW_EMPTY_QUERIES = 31
 
 

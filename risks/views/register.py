@@ -5,7 +5,6 @@ and "my overdue treatments". Each view resolves the organization through
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -323,21 +322,3 @@ class RiskReviewView(OrganizationPageMixin, View):
                 request, f"{risk.reference} reviewed; next review on {risk.next_review_date:%d %b %Y}."
             )
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
-
-
-class MyWorkView(OrganizationPageMixin, TemplateView):
-    """My overdue treatments: actions I own past their due date, and risks I own past their review."""
-
-    template_name = "risks/my_work.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context.update(
-            overdue_actions=list(selectors.overdue_actions_for(self.organization, owner=user)),
-            overdue_reviews=list(selectors.reviews_overdue_for(self.organization, owner=user)),
-            upcoming_actions=list(selectors.upcoming_actions_for(self.organization, owner=user)),
-            all_overdue_count=selectors.overdue_actions_for(self.organization).count(),
-            register_url=reverse("risks:list", args=[self.organization.slug]),
-        )
-        return context
