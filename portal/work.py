@@ -47,7 +47,9 @@ def _queues(organization: Organization, membership: Membership) -> dict[str, Que
             assessments_for(organization)
             .filter(status=AssessmentStatus.DRAFT)
             .exclude(summary="")
-            .exclude(reviewer_links__reviewed_at__isnull=True)
+            .exclude(
+                Exists(ImpactReviewer.objects.filter(assessment=OuterRef("pk"), reviewed_at__isnull=True))
+            )
             if approver
             else assessments_for(organization).none()
         ),
