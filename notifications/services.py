@@ -28,8 +28,9 @@ def notification_send(
 ) -> Notification | None:
     """Tell ``recipient`` (a member of ``organization``) that ``actor`` ``verb``
     ``target_label``; e-mail them once the transaction commits. Nobody is told of
-    what they did themselves, and a non-member is never told anything."""
-    if recipient is None or (actor is not None and actor.pk == recipient.pk):
+    what they did themselves, nor of what the system did alone (``actor`` None: rows an
+    organization is provisioned with), and a non-member is never told anything."""
+    if recipient is None or actor is None or actor.pk == recipient.pk:
         return None
     if not organization.memberships.filter(user_id=recipient.pk).exists():
         return None
