@@ -14,6 +14,7 @@ AIA = f"{BASE}/impact-assessments"
 urlpatterns = [
     path(f"{BASE}/", register.RiskListView.as_view(), name="list"),
     path(f"{BASE}/new/", register.RiskCreateView.as_view(), name="create"),
+    path(f"{BASE}/bulk/", register.RiskBulkView.as_view(), name="bulk"),
     path(f"{BASE}/heat-maps/", register.HeatMapView.as_view(), name="heat_maps"),
     path(f"{BASE}/overdue-actions/", overdue.OverdueActionsView.as_view(), name="overdue_actions"),
     path(f"{BASE}/methodology/", methodology.MethodologyView.as_view(), name="methodology"),

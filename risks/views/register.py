@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.deletion import DeletionRefused, deletion_impact
+from core.registers.bulk_actions import BulkActions, RegisterBulkView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
@@ -25,11 +26,15 @@ from ..forms import (
     WithdrawAcceptanceForm,
 )
 from ..models import (
+    EDITABLE_STATUSES,
     Category,
     HarmArea,
     Level,
     Treatment,
 )
+
+#: An acceptance is recorded on its own page, never in bulk.
+RISK_BULK_ACTIONS = BulkActions(status_choices=[(s.value, s.label) for s in EDITABLE_STATUSES])
 
 
 class RiskListView(OrganizationPageMixin, RegisterListView):
@@ -41,8 +46,14 @@ class RiskListView(OrganizationPageMixin, RegisterListView):
     context_object_name = "risks"
     noun, noun_plural = "risk", "risks"
     urls = RegisterURLs(
-        list="risks:list", create="risks:create", import_="risks:import", export="risks:export"
+        list="risks:list",
+        create="risks:create",
+        import_="risks:import",
+        export="risks:export",
+        bulk="risks:bulk",
     )
+    bulk_actions = RISK_BULK_ACTIONS
+    register_key = "risks"
 
     def get_base_queryset(self):
         return selectors.risks_with_links(selectors.risks_for(self.organization))
@@ -322,3 +333,20 @@ class RiskReviewView(OrganizationPageMixin, View):
                 request, f"{risk.reference} reviewed; next review on {risk.next_review_date:%d %b %Y}."
             )
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
+
+
+class RiskBulkView(OrganizationPageMixin, RegisterBulkView):
+    """Owner, status or delete for the ticked risks, through the register's services."""
+
+    bulk_actions = RISK_BULK_ACTIONS
+    list_url = "risks:list"
+    noun, noun_plural = "risk", "risks"
+
+    def get_base_queryset(self):
+        return selectors.risks_for(self.organization)
+
+    def bulk_update(self, record, values):
+        services.risk_update(risk=record, actor=self.request.user, values=values)
+
+    def bulk_delete(self, record):
+        services.risk_delete(risk=record, actor=self.request.user)
