@@ -46,8 +46,8 @@ def test_tags_are_added_and_removed_and_the_lifecycle_set(client, alice, assets)
     client.force_login(alice)
     _post(client, "/o/acme/assets/bulk/", assets[:2], action="tags_add", tags="claims, PII")
     assert [Asset.objects.get(pk=a.pk).tags for a in assets] == [
-        ["pii", "claims"],
-        ["pii", "claims"],
+        ["claims", "pii"],
+        ["claims", "pii"],
         ["pii"],
     ]
     _post(client, "/o/acme/assets/bulk/", assets, action="tags_remove", tags="pii")
