@@ -120,7 +120,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "organizations.context_processors.organization",
                 "portal.context_processors.work",
-                "notifications.context_processors.notifications",
             ],
         },
     },

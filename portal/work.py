@@ -97,12 +97,17 @@ class WorkCounts:
         return sum(getattr(self, name) for name in QUEUES) + int(self.soa_approval)
 
 
-def work_counts(organization: Organization, membership: Membership) -> WorkCounts:
-    """How much waits in each queue, in one query."""
+def work_querysets(organization: Organization, membership: Membership) -> dict[str, QuerySet]:
+    """The querysets ``work_counts`` counts (``soa_approval``: rows waiting, for approvers)."""
     querysets = _queues(organization, membership)
     if membership.can(Capability.APPROVE):
         querysets["soa_approval"] = _soa_approval_waiting(organization)
-    counts = counts_of(organization, querysets)
+    return querysets
+
+
+def work_counts(organization: Organization, membership: Membership) -> WorkCounts:
+    """How much waits in each queue, in one query."""
+    counts = counts_of(organization, work_querysets(organization, membership))
     counts["soa_approval"] = bool(counts.get("soa_approval"))
     return WorkCounts(**counts)
 

@@ -3,6 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from organizations.services import organization_create
 from tests.factories import UserFactory
 
+
 def test_dump(client, catalogues):
     alice = UserFactory(username="alice")
     organization = organization_create(name="Initech", creator=alice)
