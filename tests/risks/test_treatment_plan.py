@@ -76,5 +76,6 @@ def test_the_overview_shows_the_heat_maps_and_overdue_treatments(client, acme, a
     page = client.get("/o/acme/").content.decode()
     assert 'data-testid="risk-overview"' in page
     assert 'data-testid="heat-map-inherent"' in page and 'data-testid="heat-map-residual"' in page
-    assert "1 overdue treatment" in page
+    assert 'data-testid="overview-overdue"' in page
+    assert client.get("/o/acme/").context["risk_overview"].summary.overdue_actions == 1
     assert 'data-cell="2-5" data-count="1"' in page
