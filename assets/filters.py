@@ -70,6 +70,16 @@ class AssetFilter(RegisterFilterSet):
     ai_risk_class = django_filters.MultipleChoiceFilter(
         choices=AIRiskClass.choices, label="EU AI Act risk class"
     )
+    ai_risk_classified = django_filters.BooleanFilter(
+        method="filter_ai_risk_classified",
+        label="EU AI Act class given",
+        help_text="false: AI systems with no EU AI Act risk class yet.",
+    )
+    impact_signed = django_filters.BooleanFilter(
+        method="filter_impact_signed",
+        label="Impact assessment signed",
+        help_text="true: AI systems with a signed-off impact assessment; false: those without one.",
+    )
     ai_lifecycle_stage = django_filters.MultipleChoiceFilter(choices=AILifecycleStage.choices)
     ai_role = django_filters.MultipleChoiceFilter(choices=AIRole.choices)
     ai_personal_data = django_filters.MultipleChoiceFilter(choices=PersonalData.choices)
@@ -102,6 +112,21 @@ class AssetFilter(RegisterFilterSet):
             | Q(location__icontains=value)
             | Q(ai_vendor__icontains=value)
         )
+
+    def filter_ai_risk_classified(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unclassified = Q(kind=AssetKind.AI_SYSTEM, ai_risk_class="")
+        return queryset.exclude(unclassified) if value else queryset.filter(unclassified)
+
+    def filter_impact_signed(self, queryset, name, value):
+        # Named by the reverse relation: the assessments live in a layer above (risks).
+        if value is None:
+            return queryset
+        signed = Q(impact_assessments__status="signed_off")
+        systems = queryset.model.objects.filter(signed).values("pk")
+        queryset = queryset.filter(kind=AssetKind.AI_SYSTEM)
+        return queryset.filter(pk__in=systems) if value else queryset.exclude(pk__in=systems)
 
     def filter_group(self, queryset, name, value):
         return queryset.of_group(value) if value else queryset

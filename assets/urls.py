@@ -11,6 +11,7 @@ BASE = "o/<slug:organization_slug>/assets"
 
 urlpatterns = [
     path(f"{BASE}/", views.AssetListView.as_view(), name="list"),
+    path(f"{BASE}/bulk/", views.AssetBulkView.as_view(), name="bulk"),
     path(f"{BASE}/new/", views.AssetCreateView.as_view(), name="create"),
     path(f"{BASE}/export/", views.AssetExportView.as_view(), name="export"),
     path(f"{BASE}/import/", views.AssetImportView.as_view(), name="import"),

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.deletion import DeletionRefused, deletion_impact
+from core.registers.bulk_actions import BulkActions, RegisterBulkView
 from core.registers.exports import RegisterExportView
 from core.registers.import_views import TableImportConfirmView, TableImportTemplateView, TableImportView
 from core.registers.lists import RegisterListView, RegisterURLs
@@ -41,6 +42,9 @@ def _kind_groups():
     ]
 
 
+ASSET_BULK_ACTIONS = BulkActions(status_choices=LifecycleStatus.choices, status_label="lifecycle", tags=True)
+
+
 class AssetListView(OrganizationPageMixin, RegisterListView):
     """The inventory: filters, search, sortable columns, pages."""
 
@@ -50,8 +54,14 @@ class AssetListView(OrganizationPageMixin, RegisterListView):
     context_object_name = "assets"
     noun, noun_plural = "asset", "assets"
     urls = RegisterURLs(
-        list="assets:list", create="assets:create", import_="assets:import", export="assets:export"
+        list="assets:list",
+        create="assets:create",
+        import_="assets:import",
+        export="assets:export",
+        bulk="assets:bulk",
     )
+    bulk_actions = ASSET_BULK_ACTIONS
+    register_key = "assets"
 
     def get_base_queryset(self):
         return selectors.assets_for(self.organization)
@@ -322,3 +332,21 @@ class AssetImportView(OrganizationPageMixin, TableImportView):
 
 class AssetImportConfirmView(TableImportConfirmView, AssetImportView):
     pass
+
+
+class AssetBulkView(OrganizationPageMixin, RegisterBulkView):
+    """Owner, lifecycle, tags or delete for the ticked assets, through the asset services."""
+
+    bulk_actions = ASSET_BULK_ACTIONS
+    list_url = "assets:list"
+    noun, noun_plural = "asset", "assets"
+    status_field = "lifecycle_status"
+
+    def get_base_queryset(self):
+        return selectors.assets_for(self.organization)
+
+    def bulk_update(self, record, values):
+        services.asset_update(asset=record, actor=self.request.user, values=values)
+
+    def bulk_delete(self, record):
+        services.asset_delete(asset=record, actor=self.request.user)

@@ -1,5 +1,6 @@
 """Plumbing every organization-owned record shares: scoping and history."""
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -60,3 +61,28 @@ class IdentifierSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.last_number} in organization {self.organization_id}"
+
+
+class SavedView(models.Model):
+    """A member's named filters of one register in one organization ("My open AI
+    risks"): the list's query string, opened again from the list's filter card
+    (``core.registers.saved_views``). Private to the member; not a GRC record."""
+
+    # CASCADE: a saved view is part of its member's use of the organization, nothing points at it.
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    register = models.CharField(max_length=40, help_text="The register's key, e.g. assets or risks.")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=2000, blank=True, help_text="The list's query string, without page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user", "register", "name"], name="saved_view_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "organizations",
     "api_tokens",
     "documents",
+    "notifications",
     "core",
     "controls",
     "assets",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "organizations.context_processors.organization",
+                "portal.context_processors.work",
             ],
         },
     },
@@ -328,6 +330,31 @@ CELERY_TASK_ROUTES = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 15)
+
+# --- E-mail (notifications/) ----------------------------------------------
+# Django 6.1's MAILERS. The embedded default prints mails on the console; production
+# (DEBUG off, or EMAIL_HOST given) sends through the SMTP server the environment names.
+EMAIL_HOST = envstr("EMAIL_HOST")
+if EMAIL_HOST or not DEBUG:
+    _MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_HOST or "localhost",
+            "port": envint("EMAIL_PORT", 25),
+            "username": envstr("EMAIL_HOST_USER"),
+            "password": envstr("EMAIL_HOST_PASSWORD"),
+            "use_tls": envbool("EMAIL_USE_TLS", False),
+            "use_ssl": envbool("EMAIL_USE_SSL", False),
+            "timeout": envint("EMAIL_TIMEOUT", 10),
+        },
+    }
+else:
+    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _MAILER}
+del EMAIL_HOST
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "GRC Portal <grc-portal@localhost>")
+# How links in e-mails start (the address people open the portal at).
+PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Generated documents (documents/) ---------------------------------------
 # A running build renews its lease every third of this; a lease that runs out means its worker died.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("documents.urls")),
     path("", include("portal.urls")),
+    path("", include("notifications.urls")),
     path("", include("controls.urls")),
     path("", include("assets.urls")),
     path("", include("risks.urls")),

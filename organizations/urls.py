@@ -26,6 +26,16 @@ urlpatterns = [
         name="member_remove",
     ),
     path("o/<slug:organization_slug>/settings/", views.SettingsView.as_view(), name="settings"),
+    path(
+        "o/<slug:organization_slug>/saved-views/",
+        views.SavedViewCreateView.as_view(),
+        name="saved_view_create",
+    ),
+    path(
+        "o/<slug:organization_slug>/saved-views/<int:pk>/delete/",
+        views.SavedViewDeleteView.as_view(),
+        name="saved_view_delete",
+    ),
     path("o/<slug:organization_slug>/activity/", views.ActivityView.as_view(), name="activity"),
     path(
         "o/<slug:organization_slug>/activity/export.csv",

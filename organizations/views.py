@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.audit_trail import Trail, describe, record_trail
 from core.history import record_history
+from core.registers import saved_views
 from core.roles import ROLE_DESCRIPTIONS, Capability, Role
 from core.views import history_page
 from core.where_used import where_used
@@ -310,3 +311,11 @@ class RecordTrailView(OrganizationPageMixin, TemplateView):
             **history_page(self.request, record_history(model, records, self.kwargs["pk"])),
         )
         return context
+
+
+class SavedViewCreateView(OrganizationPageMixin, saved_views.SavedViewCreateView):
+    """Any member saves their own views of a register (viewers too: it changes no record)."""
+
+
+class SavedViewDeleteView(OrganizationPageMixin, saved_views.SavedViewDeleteView):
+    pass

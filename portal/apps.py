@@ -7,3 +7,8 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

@@ -31,6 +31,7 @@ LAYERS = {
     "organizations": 2,
     "api_tokens": 3,  # tokens users manage: above the tenants they may be limited to (decision 0016)
     "documents": 3,  # generated documents: part of the kernel, above the tenants
+    "notifications": 3,  # members' inboxes: kernel; the portal's receivers fill them
     "controls": 10,
     "assets": 11,
     "risks": 12,

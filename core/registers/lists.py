@@ -15,7 +15,10 @@ from django.db.models import QuerySet
 from django.views.generic import TemplateView
 
 from ..roles import Capability
+from .bulk_actions import BulkActions
 from .filters import RegisterFilterSet
+from .members import member_users
+from .saved_views import saved_views_for
 
 #: The page sizes every list offers, and the default.
 PAGE_SIZES = (25, 50, 100, 200)
@@ -43,6 +46,7 @@ class RegisterURLs:
     create: str = ""
     import_: str = ""
     export: str = ""
+    bulk: str = ""  # the register's RegisterBulkView (bulk_actions.py), when it offers bulk actions
 
 
 class RegisterListView(TemplateView):
@@ -64,6 +68,10 @@ class RegisterListView(TemplateView):
     noun: str  # "asset"
     noun_plural: str  # "assets"
     default_page_size: int = DEFAULT_PAGE_SIZE  # one of PAGE_SIZES
+    #: What the ticked rows can be given (``bulk_actions.BulkActions``); ``None``: no bulk actions.
+    bulk_actions: BulkActions | None = None
+    #: The register's name in saved views (``saved_views.SavedView.register``), e.g. "assets".
+    register_key: str = ""
 
     def get_base_queryset(self) -> QuerySet:
         """The register's records of ``self.organization``, with what the rows show prefetched."""
@@ -111,6 +119,18 @@ class RegisterListView(TemplateView):
             # Whether the register holds anything at all (an empty page may be the filters' doing);
             # asked only when the page is empty. A register that counts its records anyway says it.
             has_records=filterset.queryset.exists,
+        )
+        can_bulk = bool(self.bulk_actions and self.urls.bulk and self.membership.can_create)
+        context.update(
+            can_bulk=can_bulk,
+            bulk_actions=self.bulk_actions.choices() if can_bulk else [],
+            bulk_status_choices=self.bulk_actions.status_choices if can_bulk else [],
+            bulk_status_label=self.bulk_actions.status_label if can_bulk else "",
+            bulk_members=member_users(self.organization) if can_bulk else [],
+            saved_views=saved_views_for(self.organization, self.request.user, self.register_key)
+            if self.register_key
+            else [],
+            register_key=self.register_key,
         )
         context[self.context_object_name] = page.object_list
         context.update(self.get_extra_context())

@@ -5,11 +5,11 @@ and "my overdue treatments". Each view resolves the organization through
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.deletion import DeletionRefused, deletion_impact
+from core.registers.bulk_actions import BulkActions, RegisterBulkView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
@@ -26,11 +26,15 @@ from ..forms import (
     WithdrawAcceptanceForm,
 )
 from ..models import (
+    EDITABLE_STATUSES,
     Category,
     HarmArea,
     Level,
     Treatment,
 )
+
+#: An acceptance is recorded on its own page, never in bulk.
+RISK_BULK_ACTIONS = BulkActions(status_choices=[(s.value, s.label) for s in EDITABLE_STATUSES])
 
 
 class RiskListView(OrganizationPageMixin, RegisterListView):
@@ -42,8 +46,14 @@ class RiskListView(OrganizationPageMixin, RegisterListView):
     context_object_name = "risks"
     noun, noun_plural = "risk", "risks"
     urls = RegisterURLs(
-        list="risks:list", create="risks:create", import_="risks:import", export="risks:export"
+        list="risks:list",
+        create="risks:create",
+        import_="risks:import",
+        export="risks:export",
+        bulk="risks:bulk",
     )
+    bulk_actions = RISK_BULK_ACTIONS
+    register_key = "risks"
 
     def get_base_queryset(self):
         return selectors.risks_with_links(selectors.risks_for(self.organization))
@@ -326,19 +336,18 @@ class RiskReviewView(OrganizationPageMixin, View):
         return redirect("risks:detail", organization_slug=self.organization.slug, pk=risk.pk)
 
 
-class MyWorkView(OrganizationPageMixin, TemplateView):
-    """My overdue treatments: actions I own past their due date, and risks I own past their review."""
+class RiskBulkView(OrganizationPageMixin, RegisterBulkView):
+    """Owner, status or delete for the ticked risks, through the register's services."""
 
-    template_name = "risks/my_work.html"
+    bulk_actions = RISK_BULK_ACTIONS
+    list_url = "risks:list"
+    noun, noun_plural = "risk", "risks"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context.update(
-            overdue_actions=list(selectors.overdue_actions_for(self.organization, owner=user)),
-            overdue_reviews=list(selectors.reviews_overdue_for(self.organization, owner=user)),
-            upcoming_actions=list(selectors.upcoming_actions_for(self.organization, owner=user)),
-            all_overdue_count=selectors.overdue_actions_for(self.organization).count(),
-            register_url=reverse("risks:list", args=[self.organization.slug]),
-        )
-        return context
+    def get_base_queryset(self):
+        return selectors.risks_for(self.organization)
+
+    def bulk_update(self, record, values):
+        services.risk_update(risk=record, actor=self.request.user, values=values)
+
+    def bulk_delete(self, record):
+        services.risk_delete(risk=record, actor=self.request.user)

@@ -52,4 +52,35 @@
       fallback();
     }
   });
+
+  // A register's bulk bar (partials/register/_bulk_bar.html): "select all on this page",
+  // the count of ticked rows, and only the field the chosen action needs.
+  function bulkRefresh() {
+    var form = document.querySelector("[data-bulk-form]");
+    if (!form) return;
+    var rows = document.querySelectorAll("[data-bulk-row]");
+    var ticked = document.querySelectorAll("[data-bulk-row]:checked").length;
+    form.querySelector("[data-bulk-count]").textContent = String(ticked);
+    form.querySelector("[data-bulk-submit]").disabled = ticked === 0;
+    var all = document.querySelector("[data-bulk-all]");
+    if (all) {
+      all.checked = ticked > 0 && ticked === rows.length;
+      all.indeterminate = ticked > 0 && ticked < rows.length;
+    }
+    var action = form.querySelector("[data-bulk-action]").value;
+    form.querySelectorAll("[data-bulk-for]").forEach(function (part) {
+      var wanted = part.getAttribute("data-bulk-for").split(" ").indexOf(action) !== -1;
+      part.hidden = !wanted;
+      part.querySelectorAll("select, input").forEach(function (input) { input.disabled = !wanted; });
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches) return;
+    if (el.matches("[data-bulk-all]")) {
+      document.querySelectorAll("[data-bulk-row]").forEach(function (row) { row.checked = el.checked; });
+    }
+    if (el.matches("[data-bulk-all], [data-bulk-row], [data-bulk-action]")) bulkRefresh();
+  });
+  document.addEventListener("DOMContentLoaded", bulkRefresh);
 })();

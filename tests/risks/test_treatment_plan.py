@@ -69,36 +69,6 @@ def test_the_risk_page_adds_and_completes_actions(client, acme, alice, risk, pas
     assert "Rebuild node images" in page and "action-done" in page
 
 
-def test_my_overdue_treatments_lists_my_late_actions_and_reviews(client, acme, alice, olivia, password):
-    mine = RiskFactory(organization=acme, owner=alice, title="Mine, review late", next_review_date=PAST)
-    theirs = RiskFactory(organization=acme, owner=olivia, title="Theirs, review late", next_review_date=PAST)
-    TreatmentActionFactory(risk=mine, owner=alice, description="My late action", due_date=PAST)
-    TreatmentActionFactory(risk=theirs, owner=olivia, description="Olivia's late action", due_date=PAST)
-    TreatmentActionFactory(
-        risk=mine, owner=alice, description="My action done late", due_date=PAST, status="done"
-    )
-    TreatmentActionFactory(
-        risk=mine, owner=alice, description="My future action", due_date=datetime.date(2100, 1, 1)
-    )
-    client.login(username="alice", password=password)
-    response = client.get("/o/acme/risks/my-overdue/")
-    assert [a.description for a in response.context["overdue_actions"]] == ["My late action"]
-    assert [r.title for r in response.context["overdue_reviews"]] == ["Mine, review late"]
-    assert response.context["all_overdue_count"] == 2
-    # Completing from there comes back there.
-    action = response.context["overdue_actions"][0]
-    done = client.post(
-        f"/o/acme/risks/{mine.pk}/actions/{action.pk}/done/", {"next": "/o/acme/risks/my-overdue/"}
-    )
-    assert done["Location"] == "/o/acme/risks/my-overdue/"
-    other = TreatmentActionFactory(risk=mine, owner=alice, description="Another", due_date=PAST)
-    outside = client.post(
-        f"/o/acme/risks/{mine.pk}/actions/{other.pk}/done/", {"next": "https://evil.example/"}
-    )
-    assert outside["Location"] == f"/o/acme/risks/{mine.pk}/#treatment"
-    assert client.post(f"/o/acme/risks/{theirs.pk}/actions/{other.pk}/done/").status_code == 404
-
-
 def test_the_overview_shows_the_heat_maps_and_overdue_treatments(client, acme, alice, password):
     risk = RiskFactory(organization=acme, owner=alice, inherent_likelihood=2, inherent_impact=5)
     TreatmentActionFactory(risk=risk, owner=alice, due_date=PAST)
@@ -106,5 +76,6 @@ def test_the_overview_shows_the_heat_maps_and_overdue_treatments(client, acme, a
     page = client.get("/o/acme/").content.decode()
     assert 'data-testid="risk-overview"' in page
     assert 'data-testid="heat-map-inherent"' in page and 'data-testid="heat-map-residual"' in page
-    assert "1 overdue treatment" in page
+    assert 'data-testid="overview-overdue"' in page
+    assert client.get("/o/acme/").context["risk_overview"].summary.overdue_actions == 1
     assert 'data-cell="2-5" data-count="1"' in page
