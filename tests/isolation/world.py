@@ -18,8 +18,10 @@ from assets import services as asset_services
 from audits import services as audit_services
 from audits.models import Severity
 from controls.models import Control
+from core.registers.saved_views import saved_view_save
 from core.roles import Role
 from documents import services as document_services
+from notifications.services import notification_send
 from organizations.models import Membership
 from organizations.services import organization_create
 from risks import services as risk_services
@@ -208,6 +210,21 @@ def world_build(*, name: str, slug: str, marker: str) -> World:
         "corrective_action": corrective,
         "management_review": review,
         "document": document,
+        "notification": notification_send(
+            organization=organization,
+            recipient=admin,
+            actor=world.members[Role.COMPLIANCE_OFFICER],
+            verb="assigned you",
+            target_label=f"{marker} ransomware",
+            target_url=f"/o/{slug}/risks/{risk.pk}/",
+        ),
+        "saved_view": saved_view_save(
+            organization=organization,
+            user=admin,
+            register="assets",
+            name=f"{marker} servers",
+            query="kind=hardware",
+        ),
         "api_token": api_token_create(user=admin, name=f"{marker} CMDB sync").token,
         "membership": Membership.objects.get(organization=organization, user=world.members[Role.VIEWER]),
     }
