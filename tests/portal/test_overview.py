@@ -152,6 +152,9 @@ def test_every_figure_links_to_a_list_of_as_many(client, alice, built):
         "ai-class-high": by_class["high"],
         "ai-class-limited": by_class["limited"],
         "ai-class-none": by_class[""],
+        "overview-corrective": context["audit_summary"].overdue_corrective_actions,
+        "overview-audits-link": context["audit_summary"].open_audits,
+        "overview-nonconformities-link": context["audit_summary"].open_nonconformities,
     }
     for t in context["soa_gap"].totals:
         expected[f"gap-{t.verdict}"] = t.count
