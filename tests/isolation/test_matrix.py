@@ -142,7 +142,6 @@ PAGES: dict[str, Page] = {
     "risks:list": page(),
     "risks:create": page(),
     "risks:heat_maps": page(),
-    "risks:my_work": page(),
     "risks:overdue_actions": page(),
     "risks:methodology": page(),
     "risks:export": page(),
