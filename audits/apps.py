@@ -7,3 +7,6 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401
+        from .pack.build import register_builders
+
+        register_builders()

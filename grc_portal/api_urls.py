@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
+from audits.api_pack import AuditPackViewSet
 from audits.api import (
     AuditItemViewSet,
     AuditViewSet,
@@ -49,6 +50,7 @@ router.register(rf"{ORG}/findings", FindingViewSet, basename="finding")
 router.register(rf"{ORG}/corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
 router.register(rf"{ORG}/management-reviews", ManagementReviewViewSet, basename="management-review")
 router.register(rf"{ORG}/documents", GeneratedDocumentViewSet, basename="document")
+router.register(rf"{ORG}/audit-packs", AuditPackViewSet, basename="audit-pack")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),

@@ -313,6 +313,9 @@ DOCUMENT_MAX_ATTEMPTS = envint("DOCUMENT_MAX_ATTEMPTS", 5)
 DOCUMENT_TRANSIENT_RETRIES = envint("DOCUMENT_TRANSIENT_RETRIES", 3)
 DOCUMENT_SOFT_TIME_LIMIT = envint("DOCUMENT_SOFT_TIME_LIMIT", 600)
 DOCUMENT_TIME_LIMIT = envint("DOCUMENT_TIME_LIMIT", DOCUMENT_SOFT_TIME_LIMIT + 60)
+# The audit pack's long sections (risks, assets, SoA rows) are cut into parts of this many rows,
+# each rendered on its own (by several workers when the pack is split); docs/decisions/0015.
+AUDIT_PACK_ROWS_PER_PART = envint("AUDIT_PACK_ROWS_PER_PART", 1000)
 
 # --- Logging --------------------------------------------------------------
 LOG_FORMAT = envstr("LOG_FORMAT", "plain" if DEBUG else "json")

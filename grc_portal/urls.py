@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("soa.urls")),
     path("", include("soa.urls_documents")),
+    path("", include("audits.urls_pack")),
 ]
