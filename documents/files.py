@@ -1,7 +1,9 @@
 """Where generated files live and how they are written: atomically, so that a
 worker killed mid-write leaves either the previous state or the whole file.
 
-Layout under ``MEDIA_ROOT``: ``documents/<organization id>/<document id>-<attempt>-<filename>``.
+Layout under ``MEDIA_ROOT``: ``documents/<organization id>/<document id>-<attempt>-<filename>``;
+a document built in parts keeps them in ``documents/<organization id>/parts-<document id>/``
+(``<position>-<key>-<attempt>.pdf``) until it is assembled.
 Each attempt writes its own name, so a stale worker that lost its lease can never
 overwrite the file another attempt has recorded.
 """
@@ -10,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -88,3 +91,21 @@ def sha256_of(relative: str) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def parts_dir(*, organization_id: int, document_id: int) -> str:
+    return f"{DOCUMENTS_DIR}/{organization_id}/parts-{document_id}"
+
+
+def part_relative_name(
+    *, organization_id: int, document_id: int, position: int, key: str, attempt: int
+) -> str:
+    """The storage name of one attempt at one part: each attempt its own, like documents'."""
+    folder = parts_dir(organization_id=organization_id, document_id=document_id)
+    return f"{folder}/{position:04d}-{safe_filename(key)[:80]}-{attempt}.pdf"
+
+
+def parts_remove(*, organization_id: int, document_id: int) -> None:
+    """Remove a document's parts folder (after assembly, failure or a new plan)."""
+    folder = Path(settings.MEDIA_ROOT) / parts_dir(organization_id=organization_id, document_id=document_id)
+    shutil.rmtree(folder, ignore_errors=True)

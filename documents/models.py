@@ -17,6 +17,14 @@ class DocumentStatus(models.TextChoices):
 FINISHED = (DocumentStatus.DONE, DocumentStatus.FAILED)
 
 
+class DocumentPhase(models.TextChoices):
+    """Where a document built in parts (``registry.Parts``) is; empty for one-piece builds."""
+
+    WHOLE = "", "Built in one piece"
+    PARTS = "parts", "Parts being rendered"
+    ASSEMBLE = "assemble", "Being assembled"
+
+
 class GeneratedDocument(OrganizationOwned):
     """One request for a generated file, from ``queued`` to ``done`` or ``failed``.
 
@@ -51,6 +59,13 @@ class GeneratedDocument(OrganizationOwned):
     lease_expires_at = models.DateTimeField(
         null=True, blank=True, help_text="A running build not renewed by then belongs to a dead worker."
     )
+    phase = models.CharField(
+        max_length=16,
+        choices=DocumentPhase.choices,
+        default=DocumentPhase.WHOLE,
+        blank=True,
+        help_text="For a document built in parts: rendering its parts, or assembling them.",
+    )
     requested_at = models.DateTimeField(default=timezone.now)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -66,3 +81,38 @@ class GeneratedDocument(OrganizationOwned):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+
+class DocumentPart(models.Model):
+    """One part of a document built in parts by several workers (decision 0014).
+
+    Bookkeeping of its document, not a record of its own: no history (the document's
+    history says when it was planned, failed or built), deleted with its document.
+    The part task claims the row with a conditional update like the document's build.
+    """
+
+    document = models.ForeignKey(GeneratedDocument, on_delete=models.CASCADE, related_name="parts")
+    key = models.CharField(max_length=100, help_text="The part's key in the kind's plan.")
+    position = models.PositiveIntegerField(help_text="Its place in the plan, from 0.")
+    status = models.CharField(max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started, this one included.")
+    worker = models.CharField(max_length=255, blank=True, help_text="The worker process rendering it.")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.CharField(max_length=500, blank=True, help_text="Relative to MEDIA_ROOT, once rendered.")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "key"], name="document_part_key_unique"),
+            models.UniqueConstraint(fields=["document", "position"], name="document_part_position_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="document_part_status_lease")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}/{self.key} ({self.status})"

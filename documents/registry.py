@@ -17,6 +17,22 @@ A builder is called by the worker as ``builder(document, progress)`` and returns
 the file's bytes; ``progress(percent)`` reports how far it is (0 to 100). It raises
 ``DocumentBuildError`` with a sentence a person can act on when the request
 cannot be built, or ``TransientBuildError`` when trying again later may work.
+
+A long document may instead be registered in *parts* (decision 0014)::
+
+    registry.register(
+        "audit_pack",
+        parts=registry.Parts(plan=pack_plan, render=pack_part_render, assemble=pack_assemble),
+        title="Audit pack", content_type="application/pdf", filename="{organization}-audit-pack-{date}.pdf",
+    )
+
+``plan(document)`` lists the part keys in document order, ``render(document, key)``
+returns one part's PDF (unnumbered: templates extend ``documents/print_part.html``)
+and ``assemble(document, [(key, pdf), ...])`` merges them, usually with
+``documents.pdf.pdf_assemble``. When the plan has at least ``parallel_from`` parts
+(and ``DOCUMENT_PARALLEL_PARTS`` is on) each part is rendered by its own task, on
+whichever workers are free; otherwise one worker renders them in turn. Either way
+the result is ``assemble(document, [(k, render(document, k)) for k in plan(document)])``.
 """
 
 from __future__ import annotations
@@ -48,6 +64,32 @@ class UnknownKind(KeyError):
 
 
 @dataclass(frozen=True)
+class Parts:
+    """How a document built in parts is planned, rendered part by part and put together."""
+
+    #: Part keys in document order, e.g. ``["cover", "soa", "assets-0001", ...]``; unique, short (≤ 100).
+    plan: Callable[..., list[str]]
+    #: ``render(document, key) -> bytes``: one part's PDF, without page-number footer.
+    render: Callable[..., bytes]
+    #: ``assemble(document, [(key, pdf), ...]) -> bytes``: the parts in plan order → the final file.
+    assemble: Callable[..., bytes]
+    #: Fan out to several workers only when the plan has at least this many parts.
+    parallel_from: int = 2
+
+    def build_here(
+        self, document, progress: Progress | None = None, *, keys: list[str] | None = None
+    ) -> bytes:
+        """Every part rendered in turn in this process, then assembled (the one-worker path)."""
+        keys = self.plan(document) if keys is None else keys
+        rendered = []
+        for index, key in enumerate(keys):
+            rendered.append((key, self.render(document, key)))
+            if progress is not None:
+                progress(90 * (index + 1) // max(1, len(keys)))
+        return self.assemble(document, rendered)
+
+
+@dataclass(frozen=True)
 class DocumentKind:
     kind: str
     builder: Builder
@@ -57,6 +99,7 @@ class DocumentKind:
     capability: Capability = Capability.EXPORT
     parameters: ParameterValidator | None = None
     description: str = ""
+    parts: Parts | None = None
 
     @property
     def label(self) -> str:
@@ -91,8 +134,9 @@ _KINDS: dict[str, DocumentKind] = {}
 
 def register(
     kind: str,
-    builder: Builder,
+    builder: Builder | None = None,
     *,
+    parts: Parts | None = None,
     title: str | Callable[[dict], str],
     content_type: str,
     filename: str | Callable[[dict], str],
@@ -100,10 +144,16 @@ def register(
     parameters: ParameterValidator | None = None,
     description: str = "",
 ) -> DocumentKind:
-    """Make ``kind`` requestable. Registering the same kind twice with another builder is an error."""
+    """Make ``kind`` requestable, built by ``builder`` or in ``parts`` (exactly one of them).
+
+    Registering the same kind twice with another builder or other parts is an error.
+    """
+    if (builder is None) == (parts is None):
+        raise ValueError(f"Document kind {kind!r}: give exactly one of builder and parts")
     entry = DocumentKind(
         kind=kind,
-        builder=builder,
+        builder=builder if builder is not None else parts.build_here,
+        parts=parts,
         title=title,
         content_type=content_type,
         filename=filename,
@@ -112,10 +162,16 @@ def register(
         description=description,
     )
     existing = _KINDS.get(kind)
-    if existing is not None and existing.builder is not builder:
-        raise ValueError(f"Document kind {kind!r} is already registered by {existing.builder.__module__}")
+    if existing is not None and (
+        existing.parts != parts if (parts or existing.parts) else existing.builder is not builder
+    ):
+        raise ValueError(f"Document kind {kind!r} is already registered by {_origin(existing)}")
     _KINDS[kind] = entry
     return entry
+
+
+def _origin(entry: DocumentKind) -> str:
+    return entry.parts.render.__module__ if entry.parts is not None else entry.builder.__module__
 
 
 def kind_get(kind: str) -> DocumentKind:

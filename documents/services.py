@@ -30,7 +30,7 @@ from core.services import record_save
 from core.types import Actor
 
 from . import files, registry
-from .models import DocumentStatus, GeneratedDocument
+from .models import DocumentPart, DocumentPhase, DocumentStatus, GeneratedDocument
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +97,11 @@ def document_retry(*, document: GeneratedDocument, actor: Actor) -> GeneratedDoc
     document.lease_expires_at = None
     document.started_at = None
     document.finished_at = None
+    document.phase = DocumentPhase.WHOLE
     document.enqueued_at = timezone.now()
     with transaction.atomic():
+        # A retry plans the parts afresh; the rows are bookkeeping (the worker removes their files).
+        DocumentPart.objects.filter(document=document).delete()
         record_save(document, actor=actor, reason="Retried")
         _enqueue(document.pk)
     return document
@@ -113,8 +116,11 @@ def _lease_until():
 
 def _claim(document_id: int, worker: str) -> GeneratedDocument | None:
     now = timezone.now()
+    # A document whose parts are being rendered has no lease of its own (its parts have):
+    # a duplicate build message must not take it over.
     claimable = Q(status=DocumentStatus.QUEUED) | (
-        Q(status=DocumentStatus.RUNNING) & (Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        Q(status=DocumentStatus.RUNNING)
+        & (Q(lease_expires_at__lt=now) | (Q(lease_expires_at__isnull=True) & Q(phase=DocumentPhase.WHOLE)))
     )
     with transaction.atomic():
         claimed = (
@@ -129,6 +135,7 @@ def _claim(document_id: int, worker: str) -> GeneratedDocument | None:
                 progress=0,
                 error="",
                 finished_at=None,
+                phase=DocumentPhase.WHOLE,
             )
         )
         if not claimed:
@@ -160,7 +167,11 @@ def _fail(document: GeneratedDocument, reason: str) -> bool:
         current.lease_expires_at = None
         current.finished_at = timezone.now()
         record_save(current, actor=None, reason="Failed")
+        DocumentPart.objects.filter(document=document).exclude(status=DocumentStatus.DONE).update(
+            status=DocumentStatus.FAILED, lease_expires_at=None
+        )
     files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+    files.parts_remove(organization_id=document.organization_id, document_id=document.pk)
     logger.warning("Generated document %s failed: %s", document.pk, reason)
     return True
 
@@ -217,20 +228,27 @@ class _Progress:
 class _LeaseKeeper(threading.Thread):
     """Renews the lease while a builder runs, even inside one long call (a big PDF
     layout) that reports no progress; stops with the process, so a dead worker's
-    lease runs out."""
+    lease runs out. ``rows`` is the queryset whose lease it renews (by default the
+    document's row while this attempt holds it; a part's row for a part task)."""
 
-    def __init__(self, document: GeneratedDocument):
+    def __init__(self, document: GeneratedDocument, rows=None):
         super().__init__(name=f"lease-{document.pk}", daemon=True)
         self.document = document
+        self.rows = rows
         self.stopped = threading.Event()
+
+    def _rows(self):
+        if self.rows is not None:
+            return self.rows
+        return GeneratedDocument.objects.filter(
+            pk=self.document.pk, status=DocumentStatus.RUNNING, attempts=self.document.attempts
+        )
 
     def run(self):
         interval = max(1.0, settings.DOCUMENT_LEASE_SECONDS / 3)
         try:
             while not self.stopped.wait(interval):
-                GeneratedDocument.objects.filter(
-                    pk=self.document.pk, status=DocumentStatus.RUNNING, attempts=self.document.attempts
-                ).update(lease_expires_at=_lease_until())
+                self._rows().update(lease_expires_at=_lease_until())
         except Exception:
             logger.exception("Could not renew the lease of generated document %s", self.document.pk)
         finally:
@@ -244,13 +262,93 @@ class _LeaseKeeper(threading.Thread):
 TRANSIENT_ERRORS = (registry.TransientBuildError, OperationalError, InterfaceError)
 
 
+class Ended(Exception):
+    """The attempt is over (the document failed with a readable reason): ``outcome`` says how."""
+
+    def __init__(self, outcome: str):
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+def guarded(
+    document, call, *, retries_left: bool, release, lease_rows=None, part: str = "", expect_bytes: bool = True
+):
+    """``call()``'s bytes, with the lease renewed meanwhile; every failure ends the
+    document with a reason a person can read (``Ended``), or — for a passing failure
+    while ``retries_left`` — ``release(reason)`` and ``RetryLater``. ``part`` names the
+    part being rendered, for the reasons."""
+    this = f"part “{part}” of this document" if part else "this document"
+    named = f"part “{part}” of “{document.title}”" if part else f"“{document.title}”"
+    keeper = _LeaseKeeper(document, lease_rows)
+    keeper.start()
+    try:
+        content = call()
+        if not expect_bytes:
+            return content
+        if not isinstance(content, bytes | bytearray):
+            raise TypeError(f"{document.kind} returned {type(content).__name__}, not bytes")
+        return bytes(content)
+    except registry.DocumentBuildError as exc:
+        _fail(document, f"{part}: {exc}" if part else str(exc))
+        raise Ended("failed") from exc
+    except SoftTimeLimitExceeded as exc:
+        _fail(
+            document,
+            f"Building {this} took longer than the {settings.DOCUMENT_SOFT_TIME_LIMIT} s limit. "
+            "Narrow the request (fewer sections or records) or ask an administrator to raise the limit.",
+        )
+        raise Ended("failed") from exc
+    except TRANSIENT_ERRORS as exc:
+        if retries_left:
+            release(str(exc))
+            raise RetryLater(str(exc)) from exc
+        _fail(document, f"Building {this} kept failing for a passing reason and was given up: {exc}")
+        raise Ended("failed") from exc
+    except Exception as exc:
+        logger.exception("Builder %s failed on generated document %s %s", document.kind, document.pk, part)
+        _fail(
+            document,
+            f"Building {named} failed because of an unexpected error (document {document.pk}, "
+            f"attempt {document.attempts}). The details are in the worker's log: retry, and tell an "
+            "administrator if it fails again.",
+        )
+        raise Ended("failed") from exc
+    finally:
+        keeper.stop()
+
+
+def store(document: GeneratedDocument, content: bytes) -> str:
+    """Write the finished file atomically and mark the document done, if this attempt still holds it."""
+    name = files.relative_name(
+        organization_id=document.organization_id,
+        document_id=document.pk,
+        attempt=document.attempts,
+        filename=document.filename,
+    )
+    size, sha256 = files.file_write_atomic(name, content)
+    try:
+        finished = _finish(document, name=name, size=size, sha256=sha256)
+    except DatabaseError:
+        files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+        raise
+    if not finished:
+        # Another attempt took the row over (this one's lease ran out): its file wins.
+        files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
+        return "skipped"
+    files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk, keep=name)
+    files.parts_remove(organization_id=document.organization_id, document_id=document.pk)
+    return "done"
+
+
 def document_build(*, document_id: int, worker: str, retries_left: bool = False) -> str:
     """Build document ``document_id`` if it still needs building.
 
-    Returns ``"done"``, ``"failed"`` or ``"skipped"`` (already done or failed,
-    being built by a live worker, or gone). Raises ``RetryLater`` on a transient
-    error while ``retries_left``; otherwise every error ends in ``failed`` with a
-    reason a person can read, never in a row stuck ``running``.
+    Returns ``"done"``, ``"failed"``, ``"skipped"`` (already done or failed, being
+    built by a live worker, or gone) or, for a kind built in parts with a long enough
+    plan, ``"parts"`` (its parts were handed to the ``pdf`` queue: see
+    ``documents.parts``). Raises ``RetryLater`` on a transient error while
+    ``retries_left``; otherwise every error ends in ``failed`` with a reason a person
+    can read, never in a row stuck ``running``.
     """
     document = _claim(document_id, worker)
     if document is None:
@@ -269,58 +367,48 @@ def document_build(*, document_id: int, worker: str, retries_left: bool = False)
         _fail(document, f"This portal no longer knows how to build a “{document.kind}” document.")
         return "failed"
 
-    keeper = _LeaseKeeper(document)
-    keeper.start()
-    try:
-        content = entry.builder(document, _Progress(document))
-        if not isinstance(content, bytes | bytearray):
-            raise TypeError(f"builder {entry.kind} returned {type(content).__name__}, not bytes")
-    except registry.DocumentBuildError as exc:
-        _fail(document, str(exc))
-        return "failed"
-    except SoftTimeLimitExceeded:
-        _fail(
-            document,
-            f"Building this document took longer than the {settings.DOCUMENT_SOFT_TIME_LIMIT} s limit. "
-            "Narrow the request (fewer sections or records) or ask an administrator to raise the limit.",
-        )
-        return "failed"
-    except TRANSIENT_ERRORS as exc:
-        if retries_left:
-            _release(document, str(exc))
-            raise RetryLater(str(exc)) from exc
-        _fail(document, f"Building this document kept failing for a passing reason and was given up: {exc}")
-        return "failed"
-    except Exception:
-        logger.exception("Builder %s failed on generated document %s", document.kind, document.pk)
-        _fail(
-            document,
-            f"Building “{document.title}” failed because of an unexpected error (document {document.pk}, "
-            f"attempt {document.attempts}). The details are in the worker's log: retry, and tell an "
-            "administrator if it fails again.",
-        )
-        return "failed"
-    finally:
-        keeper.stop()
+    def release(reason):
+        _release(document, reason)
 
-    name = files.relative_name(
-        organization_id=document.organization_id,
-        document_id=document.pk,
-        attempt=document.attempts,
-        filename=document.filename,
-    )
-    size, sha256 = files.file_write_atomic(name, bytes(content))
     try:
-        finished = _finish(document, name=name, size=size, sha256=sha256)
-    except DatabaseError:
-        files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
-        raise
-    if not finished:
-        # Another attempt took the row over (this one's lease ran out): its file wins.
-        files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk)
-        return "skipped"
-    files.leftovers_remove(organization_id=document.organization_id, document_id=document.pk, keep=name)
-    return "done"
+        if entry.parts is None:
+            content = guarded(
+                document,
+                lambda: entry.builder(document, _Progress(document)),
+                retries_left=retries_left,
+                release=release,
+            )
+        else:
+            keys = guarded(
+                document,
+                lambda: _plan(entry.parts, document),
+                retries_left=retries_left,
+                release=release,
+                expect_bytes=False,
+            )
+            if settings.DOCUMENT_PARALLEL_PARTS and len(keys) >= entry.parts.parallel_from:
+                from .parts import parts_dispatch
+
+                return parts_dispatch(document, keys)
+            content = guarded(
+                document,
+                lambda: entry.parts.build_here(document, _Progress(document), keys=keys),
+                retries_left=retries_left,
+                release=release,
+            )
+    except Ended as ended:
+        return ended.outcome
+    return store(document, content)
+
+
+def _plan(parts: registry.Parts, document) -> list[str]:
+    """The kind's plan for ``document``, checked."""
+    keys = list(parts.plan(document))
+    if not keys:
+        raise registry.DocumentBuildError("There is nothing to put in this document.")
+    if len(set(keys)) != len(keys) or any(not isinstance(k, str) or not k or len(k) > 100 for k in keys):
+        raise ValueError(f"{document.kind}: part keys must be unique, non-empty and at most 100 characters")
+    return keys
 
 
 def documents_recover() -> int:
@@ -350,4 +438,6 @@ def documents_recover() -> int:
             enqueued += 1
     if enqueued:
         logger.info("Enqueued %s generated document(s) again", enqueued)
-    return enqueued
+    from .parts import parts_recover  # the parts module builds on this one
+
+    return enqueued + parts_recover()

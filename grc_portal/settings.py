@@ -295,6 +295,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     # Every generated document (PDFs, large exports) on the memory-hungry queue, named explicitly.
     "documents.tasks.document_build": {"queue": "pdf"},
+    "documents.tasks.document_part_build": {"queue": "pdf"},
+    "documents.tasks.document_assemble": {"queue": "pdf"},
     "*.render_*": {"queue": "pdf"},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -313,6 +315,9 @@ DOCUMENT_MAX_ATTEMPTS = envint("DOCUMENT_MAX_ATTEMPTS", 5)
 DOCUMENT_TRANSIENT_RETRIES = envint("DOCUMENT_TRANSIENT_RETRIES", 3)
 DOCUMENT_SOFT_TIME_LIMIT = envint("DOCUMENT_SOFT_TIME_LIMIT", 600)
 DOCUMENT_TIME_LIMIT = envint("DOCUMENT_TIME_LIMIT", DOCUMENT_SOFT_TIME_LIMIT + 60)
+# A kind registered in parts (documents.registry.Parts) fans its parts out to the pdf queue's workers
+# when its plan is long enough; off, one worker renders them in turn (decision 0014).
+DOCUMENT_PARALLEL_PARTS = envbool("DOCUMENT_PARALLEL_PARTS", True)
 # The audit pack's long sections (risks, assets, SoA rows) are cut into parts of this many rows,
 # each rendered on its own (by several workers when the pack is split); docs/decisions/0015.
 AUDIT_PACK_ROWS_PER_PART = envint("AUDIT_PACK_ROWS_PER_PART", 1000)

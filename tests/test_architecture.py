@@ -166,11 +166,19 @@ CASCADE_ALLOWED = {
     ("audits.EvidenceFile", "item"): "Evidence belongs to its checklist item (frozen with a closed audit).",
     ("soa.SoAVersion", "supersedes"): "No delete reaches a frozen version (Freezable refuses it, cascades "
     "included); CASCADE lets the refusal say why.",
+    ("documents.DocumentPart", "document"): "A part is bookkeeping of one generated document's build "
+    "(decision 0014); deleting the document deletes its parts.",
 }
+
+#: Rows without history of their own that belong to one organization record; their keys are checked too.
+ROWS_OF_A_RECORD = {"documents.DocumentPart"}
 
 
 def _is_organization_record(model) -> bool:
-    return issubclass(model, (OrganizationOwned, Organization, Membership))
+    return (
+        issubclass(model, (OrganizationOwned, Organization, Membership))
+        or model._meta.label in ROWS_OF_A_RECORD
+    )
 
 
 def _organization_edges():

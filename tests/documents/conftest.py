@@ -3,7 +3,7 @@ import pytest
 from documents import services
 from tests.conftest import celery_queues_purge, celery_worker_start, celery_worker_stop
 
-from . import slow_builder  # noqa: F401 — registers the test kinds in this process too
+from . import parts_builder, slow_builder  # noqa: F401 — registers the test kinds in this process too
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,7 @@ def request_document(django_capture_on_commit_callbacks):
 def worker_env(media):
     return {
         "MEDIA_ROOT": str(media),
-        "GRC_DOCUMENT_EXTRA_BUILDERS": "tests.documents.slow_builder",
+        "GRC_DOCUMENT_EXTRA_BUILDERS": "tests.documents.slow_builder,tests.documents.parts_builder",
         "DOCUMENT_LEASE_SECONDS": "3",
         "DOCUMENT_RECOVERY_SECONDS": "1",
     }
