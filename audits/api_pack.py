@@ -73,12 +73,16 @@ class AuditPackRequestSerializer(serializers.Serializer):
 
 _400 = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="Invalid request: messages per field (`audit`: no such audit here; `sections`: unknown codes, "
-    "with the valid ones).",
+    description="Invalid request: messages per field (`audit`: no such audit here; "
+    "`sections`: unknown codes, with the valid ones).",
 )
 _401 = OpenApiResponse(ErrorSerializer, description="No or invalid credentials.")
-_403 = OpenApiResponse(ErrorSerializer, description="Your role in this organization may not export audit packs.")
-_404 = OpenApiResponse(ErrorSerializer, description="No such organization or pack, or one of another organization.")
+_403 = OpenApiResponse(
+    ErrorSerializer, description="Your role in this organization may not export audit packs."
+)
+_404 = OpenApiResponse(
+    ErrorSerializer, description="No such organization or pack, or one of another organization."
+)
 _AUDIT_FILTER = OpenApiParameter(
     "audit", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Only the packs of this audit (its id)."
 )
@@ -157,7 +161,9 @@ class AuditPackViewSet(
             ),
             401: _401,
             403: _403,
-            404: OpenApiResponse(ErrorSerializer, description="Not done yet, gone, or not this organization's."),
+            404: OpenApiResponse(
+                ErrorSerializer, description="Not done yet, gone, or not this organization's."
+            ),
         },
         summary="Download a done audit pack",
     )

@@ -5,5 +5,9 @@ from django.urls import path
 from . import views_pack
 
 urlpatterns = [
-    path("o/<slug:organization_slug>/audits/<int:pk>/pack/", views_pack.AuditPackView.as_view(), name="audit-pack"),
+    path(
+        "o/<slug:organization_slug>/audits/<int:pk>/pack/",
+        views_pack.AuditPackView.as_view(),
+        name="audit-pack",
+    ),
 ]

@@ -6,7 +6,6 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import TokenObtainView
 from assets.api import AssetRelationViewSet, AssetViewSet
-from audits.api_pack import AuditPackViewSet
 from audits.api import (
     AuditItemViewSet,
     AuditViewSet,
@@ -14,6 +13,7 @@ from audits.api import (
     FindingViewSet,
     ManagementReviewViewSet,
 )
+from audits.api_pack import AuditPackViewSet
 from controls.api import ClauseMappingViewSet, ClauseViewSet, ControlViewSet, FrameworkViewSet, MappingViewSet
 from documents.api import GeneratedDocumentViewSet
 from organizations.api import AuditTrailView, MemberViewSet, OrganizationViewSet

@@ -139,7 +139,9 @@ def gap_analysis_of_version(version: SoAVersion) -> GapAnalysis:
     """The same analysis from the decisions of an approved SoA version (what an audit of
     that version judges), instead of the live table. A version row names its control by
     framework and reference; each stands in for the entry (``applicable``, ``status``)."""
-    rows = {(row.framework, row.reference): row for row in version.rows.filter(framework__in=[ISO27001, ISO42001])}
+    rows = {
+        (row.framework, row.reference): row for row in version.rows.filter(framework__in=[ISO27001, ISO42001])
+    }
     controls = Control.objects.filter(framework__code__in=[ISO27001, ISO42001]).values_list(
         "pk", "framework__code", "reference"
     )

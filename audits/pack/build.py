@@ -76,9 +76,7 @@ SECTIONS: tuple[PackSection, ...] = (
         orientation="landscape",
         context=lambda scope: {"summary": content.soa_summary(scope), "version": scope.audit.soa_version},
         rows=(
-            RowPart(
-                "soa", "audits/pack/soa_rows.html", content.soa_count, content.soa_context, "SoA rows"
-            ),
+            RowPart("soa", "audits/pack/soa_rows.html", content.soa_count, content.soa_context, "SoA rows"),
         ),
     ),
     PackSection(
@@ -89,7 +87,9 @@ SECTIONS: tuple[PackSection, ...] = (
         orientation="landscape",
         context=content.risks_overview,
         rows=(
-            RowPart("risks", "audits/pack/risks_rows.html", content.risks_count, content.risks_context, "Risks"),
+            RowPart(
+                "risks", "audits/pack/risks_rows.html", content.risks_count, content.risks_context, "Risks"
+            ),
         ),
     ),
     PackSection(
@@ -101,7 +101,11 @@ SECTIONS: tuple[PackSection, ...] = (
         context=content.assets_overview,
         rows=(
             RowPart(
-                "assets", "audits/pack/assets_rows.html", content.assets_count, content.assets_context, "Assets"
+                "assets",
+                "audits/pack/assets_rows.html",
+                content.assets_count,
+                content.assets_context,
+                "Assets",
             ),
             RowPart(
                 "ai",
@@ -222,7 +226,9 @@ def _audit_of(document: GeneratedDocument) -> Audit:
 
 
 def _sections_of(document: GeneratedDocument) -> list[PackSection]:
-    return [_BY_CODE[code] for code in document.parameters.get("sections") or SECTION_CODES if code in _BY_CODE]
+    return [
+        _BY_CODE[code] for code in document.parameters.get("sections") or SECTION_CODES if code in _BY_CODE
+    ]
 
 
 def plan(document: GeneratedDocument) -> list[str]:
@@ -251,7 +257,7 @@ def part_title(key: str) -> str:
     section, row, start, end = _parse(key)
     if row is None:
         return section.title
-    return f"{row.label} {start + 1:,}–{end:,}"
+    return f"{row.label} {start + 1:,}\u2013{end:,}"  # an en dash, as in print
 
 
 def _numbered(document: GeneratedDocument) -> dict[str, int]:

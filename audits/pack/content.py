@@ -195,13 +195,17 @@ def risks_overview(scope: Scope) -> dict:
     """The heat maps (the SVG of the risk pages) and the counts by level (three queries)."""
     methodology = risk_selectors.methodology_for(scope.organization)
     queryset = risks_queryset(scope)
-    inherent, residual = risk_selectors.heat_maps(scope.organization, queryset=queryset, methodology=methodology)
+    inherent, residual = risk_selectors.heat_maps(
+        scope.organization, queryset=queryset, methodology=methodology
+    )
     by_status = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
     return {
         "methodology": methodology,
         "inherent": inherent,
         "residual": residual,
-        "by_status": [(label, by_status.get(value, 0)) for value, label in Risk._meta.get_field("status").choices],
+        "by_status": [
+            (label, by_status.get(value, 0)) for value, label in Risk._meta.get_field("status").choices
+        ],
     }
 
 

@@ -17,7 +17,9 @@ TODAY = datetime.date.today()
 def acme_world(acme, alice, audrey, carol):
     """Acme: a started combined audit with results, a finding with a verified action, risks treated
     by controls, assets with an AI system and its impact assessment."""
-    server = AssetFactory(organization=acme, owner=alice, name="Claims database server", identifier="ACME-SRV-1")
+    server = AssetFactory(
+        organization=acme, owner=alice, name="Claims database server", identifier="ACME-SRV-1"
+    )
     triage = AISystemFactory(
         organization=acme,
         owner=alice,
@@ -53,7 +55,9 @@ def acme_world(acme, alice, audrey, carol):
         },
     )
     version = approve_soa(acme, alice)
-    audit = plan(acme, alice, team=[audrey], title="Combined ISMS and AIMS audit", objectives="Check both systems.")
+    audit = plan(
+        acme, alice, team=[audrey], title="Combined ISMS and AIMS audit", objectives="Check both systems."
+    )
     audit = services.audit_start(audit=audit, actor=alice)
     items = list(audit.items.order_by("position"))
     for item in items[1:]:
@@ -77,7 +81,9 @@ def acme_world(acme, alice, audrey, carol):
         },
     )
     services.corrective_action_update(action=action, actor=carol, values={"status": "done"})
-    services.corrective_action_verify(action=action, actor=audrey, result="effective", notes="Scope approved.")
+    services.corrective_action_verify(
+        action=action, actor=audrey, result="effective", notes="Scope approved."
+    )
     return {
         "audit": audit,
         "version": version,
