@@ -111,15 +111,21 @@ def run():
     from audits.pack.build import KIND
     from audits.pack.requests import audit_pack_request
     from benchmarks.bench_assets import ASSET_COUNT, _inventory
+    from controls.models import Framework
+    from controls.services import catalogues_load
     from core.roles import Role
     from documents.registry import kind_get
-    from organizations.models import Membership, Organization
+    from organizations.models import Membership
+    from organizations.services import organization_create
 
+    if Framework.objects.count() < 2:
+        catalogues_load()
     users = get_user_model().objects
-    organization = Organization.objects.create(name="Benchmark Audit Pack Ltd", slug="bench-audit-pack")
     officer = users.create_user(username="bench-pack-officer", first_name="Olga", last_name="Officer")
+    # Through the service: the organization gets its risk methodology and SoA rows.
+    organization = organization_create(name="Benchmark Audit Pack Ltd", creator=officer)
     owners = [officer, *(users.create_user(username=f"bench-pack-owner-{n}") for n in range(4))]
-    for user in owners:
+    for user in owners[1:]:
         Membership.objects.create(organization=organization, user=user, role=Role.COMPLIANCE_OFFICER)
     seeded = time.perf_counter()
     _inventory(organization, owners)
