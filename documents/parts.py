@@ -255,9 +255,12 @@ def part_build(*, part_id: int, worker: str, retries_left: bool = False) -> str:
         return "skipped"
     parts = DocumentPart.objects.filter(document_id=document.pk)
     done, total = parts.filter(status=DocumentStatus.DONE).count(), parts.count()
-    GeneratedDocument.objects.filter(
+    if not GeneratedDocument.objects.filter(
         pk=document.pk, status=DocumentStatus.RUNNING, phase=DocumentPhase.PARTS
-    ).update(progress=_progress(done, total))
+    ).update(progress=_progress(done, total)):
+        # Another part failed the document meanwhile: nothing will assemble this one.
+        files.parts_remove(organization_id=document.organization_id, document_id=document.pk)
+        return "done"
     if done == total:
         _assemble_if_ready(document.pk)
     return "done"

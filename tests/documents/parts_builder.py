@@ -24,10 +24,9 @@ _PART = engines["django"].from_string(
     "</tbody></table>{% endblock %}"
 )
 _FRONT = engines["django"].from_string(
-    '{% extends "documents/print_part.html" %}'
-    '{% block front %}<header class="title-block"><p class="eyebrow">{{ organization.name }}</p>'
-    "<h1>{{ title }}</h1></header>"
-    '{% include "documents/_print_toc.html" %}{% endblock %}'
+    '{% extends "documents/print_base.html" %}'
+    '{% block head %}{% include "documents/_print_unnumbered.html" %}{% endblock %}'
+    '{% block content %}{% include "documents/_print_toc.html" %}{% endblock %}'
 )
 
 
@@ -58,7 +57,8 @@ def render(document, key: str) -> bytes:
 
 
 def assemble(document, rendered: list[tuple[str, bytes]]) -> bytes:
-    context = {"organization": document.organization, "title": document.title}
+    # No generated_at in the front: the same request assembled twice prints the same pages.
+    context = {"organization": document.organization, "title": document.title, "generated_at": None}
     return pdf.pdf_assemble(
         front=lambda toc: pdf.pdf_from_html(_FRONT.render({**context, "toc": toc})),
         sections=[pdf.Section(_heading(key), content) for key, content in rendered],

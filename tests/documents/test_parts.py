@@ -205,3 +205,10 @@ def test_retrying_a_failed_document_plans_it_afresh(
     assert not DocumentPart.objects.filter(document=document).exists()
     document.refresh_from_db()
     assert (document.status, document.phase) == (DocumentStatus.QUEUED, DocumentPhase.WHOLE)
+
+
+def test_part_and_assembly_tasks_go_to_the_pdf_queue_each_with_its_own_time_limits(settings):
+    for task in (document_part_build, document_assemble):
+        assert settings.CELERY_TASK_ROUTES[task.name] == {"queue": "pdf"}
+        assert task.acks_late is True and task.reject_on_worker_lost is True
+        assert 0 < task.soft_time_limit < task.time_limit
