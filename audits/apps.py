@@ -7,3 +7,6 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from . import deletion, receivers, where_used  # noqa: F401  (rules and receivers)
+        from .pack.build import register_builders
+
+        register_builders()

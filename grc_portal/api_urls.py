@@ -13,6 +13,7 @@ from audits.api import (
     FindingViewSet,
     ManagementReviewViewSet,
 )
+from audits.api_pack import AuditPackViewSet
 from controls.api import (
     ClauseMappingViewSet,
     ClauseViewSet,
@@ -58,6 +59,7 @@ router.register(rf"{ORG}/findings", FindingViewSet, basename="finding")
 router.register(rf"{ORG}/corrective-actions", CorrectiveActionViewSet, basename="corrective-action")
 router.register(rf"{ORG}/management-reviews", ManagementReviewViewSet, basename="management-review")
 router.register(rf"{ORG}/documents", GeneratedDocumentViewSet, basename="document")
+router.register(rf"{ORG}/audit-packs", AuditPackViewSet, basename="audit-pack")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("risks.urls")),
     path("", include("soa.urls")),
     path("", include("soa.urls_documents")),
+    path("", include("audits.urls_pack")),
     path("", include("audits.urls")),
 ]

@@ -214,7 +214,8 @@ def _printed(payload: dict, crosswalk) -> dict:
     }
 
 
-def _standards(payloads: list[dict]) -> list[Standard]:
+def printed_standards(payloads: list[dict]) -> list[Standard]:
+    """The rows grouped per standard and theme, as the SoA PDF (and the audit pack) print them."""
     crosswalk = _crosswalk()
     frameworks = {f.code: f for f in Framework.objects.filter(code__in={p["framework"] for p in payloads})}
     standards: dict[str, Standard] = {}
@@ -238,7 +239,7 @@ def _standards(payloads: list[dict]) -> list[Standard]:
 
 def _render(document, *, payloads: list[dict], digest: str, version: SoAVersion | None, progress) -> bytes:
     organization = document.organization
-    standards = _standards(payloads)
+    standards = printed_standards(payloads)
     progress(20)
     if version is not None:
         control = [

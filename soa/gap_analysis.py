@@ -9,7 +9,7 @@ from controls.models import Control, Mapping, Relation
 from controls.selectors import ISO27001, ISO42001
 from organizations.models import Organization
 
-from .models import ImplementationStatus, SoAEntry
+from .models import ImplementationStatus, SoAEntry, SoAVersion, SoAVersionRow
 
 COVERED, PARTLY_COVERED, NEW_WORK = "covered", "partly_covered", "new_work"
 VERDICTS = (
@@ -38,7 +38,7 @@ class GapBasis:
 @dataclass
 class GapRow:
     control: Control
-    entry: SoAEntry | None
+    entry: SoAEntry | SoAVersionRow | None
     verdict: str
     ai_specific: bool
     basis: list[GapBasis] = field(default_factory=list)
@@ -132,6 +132,25 @@ def gap_analysis_for(organization: Organization) -> GapAnalysis:
             control__framework__code__in=[ISO27001, ISO42001]
         )
     }
+    return _analysis(entries)
+
+
+def gap_analysis_of_version(version: SoAVersion) -> GapAnalysis:
+    """The same analysis from the decisions of an approved SoA version (what an audit of
+    that version judges), instead of the live table. A version row names its control by
+    framework and reference; each stands in for the entry (``applicable``, ``status``)."""
+    rows = {
+        (row.framework, row.reference): row for row in version.rows.filter(framework__in=[ISO27001, ISO42001])
+    }
+    controls = Control.objects.filter(framework__code__in=[ISO27001, ISO42001]).values_list(
+        "pk", "framework__code", "reference"
+    )
+    decisions = {pk: rows[(code, ref)] for pk, code, ref in controls if (code, ref) in rows}
+    return _analysis(decisions)
+
+
+def _analysis(entries: dict) -> GapAnalysis:
+    """The rows from ``entries``: control id → an object with ``applicable`` and ``status``."""
     links = (
         Mapping.objects.filter(target__framework__code=ISO27001)
         .select_related("target")
