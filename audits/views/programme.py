@@ -14,6 +14,7 @@ from core.registers.exports import RegisterExportView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
+from documents import registry
 from organizations.scoping import OrganizationPageMixin
 from soa.selectors import versions_for
 
@@ -208,6 +209,7 @@ class AuditDetailView(OrganizationPageMixin, TemplateView):
             progress=result_breakdown(selectors.checklist_results(audit)),
             findings=list(selectors.findings_for(self.organization).filter(audit=audit)),
             can_manage=can_manage,
+            can_pack=registry.can_access(membership, "audit_pack"),
             can_record=services.can_record_results(membership, audit),
             can_report=audit.status == AuditStatus.IN_PROGRESS
             and (can_manage or audit.lead_auditor_id == membership.user_id),

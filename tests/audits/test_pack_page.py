@@ -91,3 +91,11 @@ def test_reading_the_page_and_the_api_writes_nothing(client, acme, alice, audit)
         with CaptureQueriesContext(connection) as captured:
             assert page.get(url).status_code == 200, url
         assert _writes(captured.captured_queries) == [], url
+
+
+def test_the_audit_page_links_to_its_pack_for_those_who_may_build_it(client, alice, bob, audit):
+    html = _client(client, alice).get(f"/o/acme/audits/{audit.pk}/").content.decode()
+    assert f'href="{_url(audit)}"' in html
+    client.logout()
+    html = _client(client, bob).get(f"/o/acme/audits/{audit.pk}/").content.decode()
+    assert 'data-testid="pack-link"' not in html  # a viewer may not export
