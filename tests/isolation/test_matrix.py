@@ -80,6 +80,7 @@ ARGS: dict[str, Arg] = {
         "membership",
         "notification",
         "saved_view",
+        "audit_pack",
     )
 }
 ARGS["soa_version_number"] = Arg(lambda world: world.records["soa_version"].number, owned=False)
@@ -197,6 +198,7 @@ PAGES: dict[str, Page] = {
     "notifications:read_all": page(get=(405,)),
     "organizations:saved_view_create": page(get=(405,)),
     "organizations:saved_view_delete": page(get=(405,), personal=True, pk="saved_view"),
+    "audit-pack": page(pk="audit"),
     "audits:list": page(),
     "audits:create": page(),
     "audits:export": page(),
@@ -315,6 +317,7 @@ API_RESOURCES: dict[str, str | None] = {
     "assets": "asset",
     "audit-items": "checklist_item",
     "audits": "audit",
+    "audit-packs": "audit_pack",
     "controls": "control",
     "corrective-actions": "corrective_action",
     "documents": "document",
@@ -332,6 +335,7 @@ API_RESOURCES: dict[str, str | None] = {
 }
 API_GET: dict[str, int] = {
     "/api/v1/organizations/{organization_slug}/documents/{id}/download/": 404,  # not built yet
+    "/api/v1/organizations/{organization_slug}/audit-packs/{id}/download/": 404,  # not built yet
 }
 #: Query parameters a GET needs to answer at all.
 API_QUERY: dict[str, dict] = {

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from api_tokens.services import api_token_create
 from assets import services as asset_services
 from audits import services as audit_services
+from audits.pack.requests import audit_pack_request
 from audits.models import Severity
 from controls.models import Control
 from core.registers.saved_views import saved_view_save
@@ -210,6 +211,9 @@ def world_build(*, name: str, slug: str, marker: str) -> World:
         "corrective_action": corrective,
         "management_review": review,
         "document": document,
+        "audit_pack": audit_pack_request(
+            organization=organization, actor=admin, audit=audit, sections=["scope"]
+        ),
         "notification": notification_send(
             organization=organization,
             recipient=admin,
