@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from api_tokens.services import api_token_create
 from assets import services as asset_services
 from audits import services as audit_services
-from audits.pack.requests import audit_pack_request
 from audits.models import Severity
+from audits.pack.requests import audit_pack_request
 from controls.models import Control
 from core.registers.saved_views import saved_view_save
 from core.roles import Role
