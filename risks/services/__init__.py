@@ -29,6 +29,8 @@ from .register import (
     risk_update,
 )
 from .treatment import (
+    ActionDraft,
+    treatment_action_bulk_create,
     treatment_action_complete,
     treatment_action_create,
     treatment_action_delete,
@@ -37,6 +39,7 @@ from .treatment import (
 
 __all__ = [
     "ABOVE_APPETITE_JUSTIFICATION_MIN",
+    "ActionDraft",
     "RISK_WRITABLE_FIELDS",
     "MethodologyChange",
     "impact_assessment_create",
@@ -58,6 +61,7 @@ __all__ = [
     "risk_delete",
     "risk_review_record",
     "risk_update",
+    "treatment_action_bulk_create",
     "treatment_action_complete",
     "treatment_action_create",
     "treatment_action_delete",
