@@ -333,7 +333,10 @@ def _assets_seed(organization, admin, owners, rng: random.Random, count: int) ->
     created = []
     for start in range(0, len(drafts), BULK_MAX_ITEMS):
         created += asset_bulk_create(
-            organization=organization, actor=admin, drafts=drafts[start : start + BULK_MAX_ITEMS], reason="Seeded"
+            organization=organization,
+            actor=admin,
+            drafts=drafts[start : start + BULK_MAX_ITEMS],
+            reason="Seeded",
         )
     return created
 
@@ -349,7 +352,9 @@ def _controls() -> dict[str, list[Control]]:
     return found
 
 
-def _risks_seed(organization, admin, owners, rng: random.Random, count: int, assets: list) -> tuple[list, int]:
+def _risks_seed(
+    organization, admin, owners, rng: random.Random, count: int, assets: list
+) -> tuple[list, int]:
     info_assets = [a for a in assets if a.kind not in AI_KINDS] or assets
     ai_assets = [a for a in assets if a.kind in AI_KINDS] or assets
     controls = _controls()
@@ -401,7 +406,9 @@ def _risks_seed(organization, admin, owners, rng: random.Random, count: int, ass
             values["residual_impact"] = max(1, impact - rng.randint(0, 1))
             values["status"] = "assessed"
         available = [c for code in frameworks for c in controls[code]]
-        chosen = rng.sample(available, min(len(available), rng.randint(2, 4))) if status != "identified" else []
+        chosen = (
+            rng.sample(available, min(len(available), rng.randint(2, 4))) if status != "identified" else []
+        )
         drafts.append(
             RiskDraft(values=values, assets=linked, controls=chosen, acceptance_justification=justification)
         )
@@ -409,7 +416,10 @@ def _risks_seed(organization, admin, owners, rng: random.Random, count: int, ass
     created = []
     for start in range(0, len(drafts), BULK_MAX_ITEMS):
         created += risk_bulk_create(
-            organization=organization, actor=admin, drafts=drafts[start : start + BULK_MAX_ITEMS], reason="Seeded"
+            organization=organization,
+            actor=admin,
+            drafts=drafts[start : start + BULK_MAX_ITEMS],
+            reason="Seeded",
         )
     actions = []
     for risk, treat in zip(created, treated, strict=True):
@@ -433,7 +443,10 @@ def _risks_seed(organization, admin, owners, rng: random.Random, count: int, ass
     for start in range(0, len(actions), BULK_MAX_ITEMS):
         action_count += len(
             risk_services.treatment_action_bulk_create(
-                organization=organization, actor=admin, drafts=actions[start : start + BULK_MAX_ITEMS], reason="Seeded"
+                organization=organization,
+                actor=admin,
+                drafts=actions[start : start + BULK_MAX_ITEMS],
+                reason="Seeded",
             )
         )
     return created, action_count
@@ -498,7 +511,9 @@ def _soa_seed(organization, admin, owners, rng: random.Random):
         change = {
             "id": entry.pk,
             "applicable": applicable,
-            "status": rng.choices(["implemented", "partial", "planned", "not_started"], weights=[6, 2, 1, 1])[0]
+            "status": rng.choices(["implemented", "partial", "planned", "not_started"], weights=[6, 2, 1, 1])[
+                0
+            ]
             if applicable
             else "not_started",
             "owner": rng.choice(owners),

@@ -39,8 +39,8 @@ from .treatment import (
 
 __all__ = [
     "ABOVE_APPETITE_JUSTIFICATION_MIN",
-    "ActionDraft",
     "RISK_WRITABLE_FIELDS",
+    "ActionDraft",
     "MethodologyChange",
     "impact_assessment_create",
     "impact_assessment_delete",

@@ -19,7 +19,9 @@ def _shape(organization):
     assets = Asset.objects.for_organization(organization)
     risks = Risk.objects.for_organization(organization)
     return {
-        "assets": list(assets.order_by("identifier").values_list("identifier", "name", "kind", "owner__last_name")),
+        "assets": list(
+            assets.order_by("identifier").values_list("identifier", "name", "kind", "owner__last_name")
+        ),
         "relations": sorted(
             AssetRelation.objects.for_organization(organization).values_list(
                 "source__identifier", "type", "target__identifier"
@@ -30,10 +32,14 @@ def _shape(organization):
             RiskAsset.objects.for_organization(organization).values_list("risk__number", "asset__identifier")
         ),
         "risk controls": sorted(
-            RiskControl.objects.for_organization(organization).values_list("risk__number", "control__reference")
+            RiskControl.objects.for_organization(organization).values_list(
+                "risk__number", "control__reference"
+            )
         ),
         "actions": sorted(
-            TreatmentAction.objects.for_organization(organization).values_list("risk__number", "description", "status")
+            TreatmentAction.objects.for_organization(organization).values_list(
+                "risk__number", "description", "status"
+            )
         ),
     }
 
@@ -57,9 +63,13 @@ def test_the_same_seed_gives_the_same_organization_with_its_history(db):
 
     # Every record was written through the services: each has its "created" history row.
     assert Asset.history.filter(organization_id=first.pk, history_type="+").count() == 60
-    assert AssetRelation.history.filter(organization_id=first.pk, history_type="+").count() == len(shape["relations"])
+    assert AssetRelation.history.filter(organization_id=first.pk, history_type="+").count() == len(
+        shape["relations"]
+    )
     assert Risk.history.filter(organization_id=first.pk, history_type="+").count() == 30
-    assert TreatmentAction.history.filter(organization_id=first.pk, history_type="+").count() == len(shape["actions"])
+    assert TreatmentAction.history.filter(organization_id=first.pk, history_type="+").count() == len(
+        shape["actions"]
+    )
     # Risks that got a pending action moved to "in treatment", in their history too.
     assert Risk.history.filter(
         organization_id=first.pk, history_type="~", history_change_reason="Treatment planned"
@@ -77,7 +87,9 @@ def test_the_same_seed_gives_the_same_organization_with_its_history(db):
 def test_the_command_seeds_and_skips_what_exists(db):
     call_command("seed_demo", orgs=1, assets=20, risks=10, seed=9)
     organization = Organization.objects.get(slug="scale-9-1")
-    names = list(Asset.objects.for_organization(organization).order_by("identifier").values_list("name", flat=True))
+    names = list(
+        Asset.objects.for_organization(organization).order_by("identifier").values_list("name", flat=True)
+    )
     call_command("seed_demo", orgs=1, assets=20, risks=10, seed=9)
     assert list(Organization.objects.filter(slug__startswith="scale-9-").values_list("slug", flat=True)) == [
         "scale-9-1"

@@ -49,7 +49,12 @@ def test_bulk_actions_keep_history_and_put_risks_in_treatment(acme, alice, bob):
 def test_one_bad_action_writes_nothing(acme, alice, charlie):
     risk = RiskFactory(organization=acme, owner=alice, status="assessed")
     closed = RiskFactory(organization=acme, owner=alice, status="closed")
-    drafts = [_draft(risk, alice), _draft(risk, charlie, 1), _draft(closed, alice, 2), _draft(risk, alice, 3, due_date=None)]
+    drafts = [
+        _draft(risk, alice),
+        _draft(risk, charlie, 1),
+        _draft(closed, alice, 2),
+        _draft(risk, alice, 3, due_date=None),
+    ]
     with pytest.raises(BulkError) as caught:
         services.treatment_action_bulk_create(organization=acme, actor=alice, drafts=drafts)
     errors = caught.value.plan.errors

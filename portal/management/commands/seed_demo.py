@@ -27,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="demo")
         parser.add_argument("--orgs", type=int, help="Seed this many organizations (scale seed).")
         parser.add_argument("--assets", type=int, help="Assets per seeded organization (default 1000).")
-        parser.add_argument("--risks", type=int, help="Risks per seeded organization (default: half the assets).")
+        parser.add_argument(
+            "--risks", type=int, help="Risks per seeded organization (default: half the assets)."
+        )
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same organizations (default 1).")
 
     def handle(self, *args, username, orgs, assets, risks, seed, **options):
@@ -40,8 +42,12 @@ class Command(BaseCommand):
     def _scale(self, *, orgs, assets, risks, seed, password):
         assets = 1000 if assets is None else assets
         risks = assets // 2 if risks is None else risks
-        self.stdout.write(f"Seeding {orgs} organization(s) of {assets} assets and {risks} risks, seed {seed}:")
-        seeded = scale_seed(orgs=orgs, assets=assets, risks=risks, seed=seed, password=password, stdout=self.stdout)
+        self.stdout.write(
+            f"Seeding {orgs} organization(s) of {assets} assets and {risks} risks, seed {seed}:"
+        )
+        seeded = scale_seed(
+            orgs=orgs, assets=assets, risks=risks, seed=seed, password=password, stdout=self.stdout
+        )
         if seeded:
             first = seeded[0]
             self.stdout.write(
