@@ -130,6 +130,8 @@ def _union(parts, *, first: int | None = None):
     instead of every row of every table together."""
     if not parts:
         return None
+    if len(parts) == 1:
+        return parts[0]  # one table (a filter by kind): its own ORDER BY … LIMIT is enough
     if first is not None and connection.features.supports_slicing_ordering_in_compound:
         parts = [part.order_by(*_NEWEST_FIRST)[:first] for part in parts]
     head, *rest = parts
