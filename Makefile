@@ -42,6 +42,7 @@ format: venv
 worker: venv
 	$(VENV)/bin/celery -A grc_portal worker -Q default,pdf --loglevel INFO
 
+## Issue 14's benchmark: PostgreSQL (DATABASE_URL), gunicorn, 10,000 assets; options in ARGS (docs/performance.md).
 bench-scale: venv
 	$(PY) -m benchmarks.scale $(ARGS)
 
