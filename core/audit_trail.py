@@ -167,8 +167,8 @@ class Trail:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("The trail is read a page (a slice) at a time.")
-        if not self._parts:
-            return []
+        if not self._parts or (index.stop is not None and index.stop <= (index.start or 0)):
+            return []  # an empty page (the paginator asks [0:0] of an empty trail)
         union = _union(self._parts, first=index.stop)
         keys = list(union.order_by(*_NEWEST_FIRST)[index])
         return _entries(self.organization, keys)
