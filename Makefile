@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format system-deps venv migrate worker bench crosswalk-doc clean
+.PHONY: run test lint format system-deps venv migrate worker bench bench-scale crosswalk-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $$(scripts/find-python) -m venv $(VENV)
@@ -41,6 +41,10 @@ format: venv
 
 worker: venv
 	$(VENV)/bin/celery -A grc_portal worker -Q default,pdf --loglevel INFO
+
+## Issue 14's benchmark: PostgreSQL (DATABASE_URL), gunicorn, 10,000 assets; options in ARGS (docs/performance.md).
+bench-scale: venv
+	$(PY) -m benchmarks.scale $(ARGS)
 
 bench: venv
 	$(PY) -m benchmarks

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
+from django.db import connection, models
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
@@ -106,37 +106,59 @@ def _filtered(model, organization, trail_filter: TrailFilter):
     return qs
 
 
-def _union(organization, trail_filter: TrailFilter):
+_NEWEST_FIRST = ("-history_date", "-history_id")
+
+
+def _parts(organization, trail_filter: TrailFilter) -> list:
+    """One ``(history_date, history_id, kind)`` queryset per kind of record under the filter."""
     kinds = trail_kinds()
     if trail_filter.kind:
         kinds = {k: m for k, m in kinds.items() if k == trail_filter.kind}
-    parts = [
+    return [
         _filtered(model, organization, trail_filter)
         .annotate(trail_kind=Value(key, output_field=CharField()))
         .values_list("history_date", "history_id", "trail_kind")
         .order_by()
         for key, model in kinds.items()
     ]
+
+
+def _union(parts, *, first: int | None = None):
+    """The parts together (``UNION ALL``). With ``first``, each part is cut to its
+    ``first`` newest rows before the union, where the database allows it
+    (PostgreSQL): a page near the top then sorts a few rows of each history table
+    instead of every row of every table together."""
     if not parts:
         return None
-    first, *rest = parts
-    return first.union(*rest, all=True) if rest else first
+    if len(parts) == 1:
+        return parts[0]  # one table (a filter by kind): its own ORDER BY … LIMIT is enough
+    if first is not None and connection.features.supports_slicing_ordering_in_compound:
+        parts = [part.order_by(*_NEWEST_FIRST)[:first] for part in parts]
+    head, *rest = parts
+    return head.union(*rest, all=True) if rest else head
 
 
 class Trail:
     """The organization's trail under a filter, newest first, as a sequence that
     Django's and DRF's paginators slice: ``count()`` is one query, a slice a few
-    per kind of record on it."""
+    per kind of record on it.
+
+    A slice reads at most its end's number of rows from each history table
+    (``_union``); ``count()`` is exact, one ``COUNT`` over the union (measured
+    cheaper, at 50,000 history rows, than counting each table up to a cap:
+    ``benchmarks/scale_ab.py``, docs/performance.md).
+    """
 
     def __init__(self, organization, trail_filter: TrailFilter | None = None):
         self.organization = organization
         self.filter = trail_filter or TrailFilter()
-        self._union = _union(organization, self.filter)
+        self._parts = _parts(organization, self.filter)
         self._count = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = 0 if self._union is None else self._union.count()
+            union = _union(self._parts)
+            self._count = 0 if union is None else union.count()
         return self._count
 
     def __len__(self) -> int:
@@ -145,16 +167,22 @@ class Trail:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("The trail is read a page (a slice) at a time.")
-        if self._union is None:
-            return []
-        keys = list(self._union.order_by("-history_date", "-history_id")[index])
+        if not self._parts or (index.stop is not None and index.stop <= (index.start or 0)):
+            return []  # an empty page (the paginator asks [0:0] of an empty trail)
+        union = _union(self._parts, first=index.stop)
+        keys = list(union.order_by(*_NEWEST_FIRST)[index])
         return _entries(self.organization, keys)
 
     def __iter__(self):
         """Every entry, a thousand at a time (for exports)."""
         batch = 1000
-        for start in range(0, self.count(), batch):
-            yield from self[start : start + batch]
+        start = 0
+        while True:
+            entries = self[start : start + batch]
+            yield from entries
+            if len(entries) < batch:
+                return
+            start += batch
 
 
 def record_trail(organization, kind: str, record_id: int):

@@ -8,6 +8,10 @@ small set, filters ``inline`` options the page carries. It is a combobox: type,
 ↓/↑ to move, Enter to add, Escape to close; each chip's remove button (or Backspace in
 an empty box) removes one. The form field stays a ``ModelMultipleChoiceField``,
 whose queryset (scoped to the organization) validates what is sent.
+
+With ``single``, choosing a record replaces the one chosen before (a register's
+filter by one asset); inside an element marked ``data-autosubmit`` a change
+submits the form (``static/js/portal.js``).
 """
 
 from django import forms
@@ -16,11 +20,20 @@ from django import forms
 class RecordPicker(forms.SelectMultiple):
     template_name = "partials/widgets/record_picker.html"
 
-    def __init__(self, attrs=None, *, lookup_url: str = "", noun: str = "records", inline: bool = False):
+    def __init__(
+        self,
+        attrs=None,
+        *,
+        lookup_url: str = "",
+        noun: str = "records",
+        inline: bool = False,
+        single: bool = False,
+    ):
         super().__init__(attrs)
         self.lookup_url = lookup_url
         self.noun = noun
         self.inline = inline
+        self.single = single
 
     def _label(self, obj) -> str:
         field = getattr(self.choices, "field", None)
@@ -54,6 +67,7 @@ class RecordPicker(forms.SelectMultiple):
             chosen=self._chosen(values),
             lookup_url=self.lookup_url,
             noun=self.noun,
+            single=self.single,
             options=(
                 [
                     {"id": str(o.pk), "label": self._label(o), "hint": self._hint(o)}

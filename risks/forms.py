@@ -323,3 +323,22 @@ class SignOffForm(forms.Form):
     note = forms.CharField(
         label="Sign-off note", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
     )
+
+
+class AssetFilterForm(forms.Form):
+    """The register's filter by one affected asset: a picker that searches the
+    lookup endpoint, never a list of every asset (10,000 options were 90 % of the page)."""
+
+    asset = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Asset",
+        widget=RecordPicker(noun="assets", single=True, attrs={"placeholder": "Any asset — type to search…"}),
+    )
+
+    def __init__(self, *, assets, chosen: list[int], lookup_url: str):
+        super().__init__(initial={"asset": chosen}, auto_id="f-%s")
+        field = self.fields["asset"]
+        field.queryset = assets
+        field.label_from_instance = asset_picker_label
+        field.widget.lookup_url = lookup_url

@@ -72,15 +72,23 @@ def risks_with_links(queryset: QuerySet[Risk]) -> QuerySet[Risk]:
             ),
         ),
     ).annotate(
-        pending_actions=Count(
-            "actions", filter=Q(actions__status__in=PENDING_ACTION_STATUSES), distinct=True
-        ),
-        overdue_actions=Count(
-            "actions",
-            filter=Q(actions__status__in=PENDING_ACTION_STATUSES, actions__due_date__lt=today),
-            distinct=True,
-        ),
+        pending_actions=_actions_counted(status__in=PENDING_ACTION_STATUSES),
+        overdue_actions=_actions_counted(status__in=PENDING_ACTION_STATUSES, due_date__lt=today),
     )
+
+
+def _actions_counted(**conditions):
+    """How many of a risk's actions meet ``conditions``, as a correlated subquery: it
+    runs for the rows of the page only (after the LIMIT), where a ``Count`` over a
+    join grouped every risk of the organization first, and kept ``count()`` grouping."""
+    actions = (
+        TreatmentAction.objects.filter(risk_id=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("risk_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(actions), 0)
 
 
 def risk_get(*, organization: Organization, risk_id: int, with_links: bool = False) -> Risk:
@@ -511,6 +519,17 @@ def ai_systems_for(organization: Organization) -> QuerySet[Asset]:
     return (
         Asset.objects.for_organization(organization).filter(kind=AssetKind.AI_SYSTEM).order_by("name", "id")
     )
+
+
+def asset_ids_named(organization: Organization, value: str) -> list[int]:
+    """The id of the organization's asset that a filter's ``asset=`` names (an id or an
+    identifier, as ``RiskFilter.filter_asset`` reads it), as a list: ``[]`` for none."""
+    value = (value or "").strip()
+    if not value:
+        return []
+    assets = Asset.objects.for_organization(organization)
+    found = assets.filter(pk=int(value)) if value.isdigit() else assets.filter(identifier__iexact=value)
+    return list(found.values_list("pk", flat=True)[:1])
 
 
 def risk_assets_for(organization: Organization) -> QuerySet[Asset]:

@@ -30,6 +30,8 @@ from .register import (
     risk_update,
 )
 from .treatment import (
+    ActionDraft,
+    treatment_action_bulk_create,
     treatment_action_complete,
     treatment_action_create,
     treatment_action_delete,
@@ -39,6 +41,7 @@ from .treatment import (
 __all__ = [
     "ABOVE_APPETITE_JUSTIFICATION_MIN",
     "RISK_WRITABLE_FIELDS",
+    "ActionDraft",
     "MethodologyChange",
     "impact_assessment_create",
     "impact_assessment_delete",
@@ -60,6 +63,7 @@ __all__ = [
     "risk_delete",
     "risk_review_record",
     "risk_update",
+    "treatment_action_bulk_create",
     "treatment_action_complete",
     "treatment_action_create",
     "treatment_action_delete",

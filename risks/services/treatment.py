@@ -1,21 +1,27 @@
 """Writes to a risk's treatment plan: its actions, each with an owner and a due date."""
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
+from core.registers.bulk import BulkError, BulkPlan, ItemErrors, bulk_insert, bulk_size_check
 from core.registers.members import member_ids
 from core.registers.values import merge_errors, validation_errors, values_apply
-from core.services import record_delete, record_save
+from core.services import history_reason, record_delete, record_save
 from core.types import Actor
 from organizations.models import Membership
 
 from ..models import ActionStatus, Risk, RiskStatus, TreatmentAction
 from ._access import acting_membership
+
+#: Statuses from which a risk moves to "in treatment" when a pending action is planned.
+_PLANNABLE = (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED)
 
 ACTION_WRITABLE_FIELDS = frozenset({"description", "owner", "due_date", "status", "completion_note"})
 
@@ -35,7 +41,9 @@ def _ensure_can_work_on(membership: Membership, action: TreatmentAction) -> None
     raise PermissionDenied("Only the action's owner or the risk's owner (or an officer) changes this action.")
 
 
-def _action_errors(action: TreatmentAction, organization) -> dict[str, list[str]]:
+def _action_errors(action: TreatmentAction, members: set[int]) -> dict[str, list[str]]:
+    """What is wrong with ``action`` as it would be saved; ``members`` are the
+    organization's member ids (``member_ids``), read once by the caller."""
     errors: dict[str, list[str]] = {}
     try:
         action.full_clean(exclude={"organization", "risk", "owner"}, validate_constraints=False)
@@ -43,7 +51,7 @@ def _action_errors(action: TreatmentAction, organization) -> dict[str, list[str]
         errors = validation_errors(exc)
     if action.owner_id is None:
         errors = merge_errors(errors, {"owner": "Name who carries the action out."})
-    elif action.owner_id not in member_ids(organization):
+    elif action.owner_id not in members:
         errors = merge_errors(errors, {"owner": "The owner must be a member of this organization."})
     if action.status == ActionStatus.DONE and action.completed_on is None:
         action.completed_on = timezone.localdate()
@@ -73,12 +81,12 @@ def treatment_action_create(*, risk: Risk, actor: Actor, values: Mapping[str, An
     _apply(action, values)
     if not action.status:
         action.status = ActionStatus.OPEN
-    errors = _action_errors(action, risk.organization)
+    errors = _action_errors(action, member_ids(risk.organization))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         record_save(action, actor=actor, reason="Treatment action planned")
-        if risk.status in (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED) and action.is_pending:
+        if risk.status in _PLANNABLE and action.is_pending:
             risk.status = RiskStatus.IN_TREATMENT
             record_save(risk, actor=actor, reason="Treatment planned", update_fields=["status", "updated_at"])
     return action
@@ -96,7 +104,7 @@ def treatment_action_update(
         )
     previous_status = action.status
     _apply(action, values)
-    errors = _action_errors(action, action.risk.organization)
+    errors = _action_errors(action, member_ids(action.risk.organization))
     if errors:
         raise ValidationError(errors)
     reason = (
@@ -121,3 +129,72 @@ def treatment_action_delete(*, action: TreatmentAction, actor: Actor) -> None:
     membership = acting_membership(action.organization, actor)
     _ensure_can_plan(membership, action.risk)
     record_delete(action, actor=actor, reason="Treatment action removed")
+
+
+# --- Many actions at once (seeding, imports) ---------------------------------
+
+
+@dataclass
+class ActionDraft:
+    """One treatment action to create in bulk: the risk it belongs to and its values."""
+
+    risk: Risk
+    values: dict[str, Any]
+
+
+def treatment_action_bulk_create(
+    *,
+    organization,
+    actor: Actor,
+    drafts: Sequence[ActionDraft],
+    reason: str = "Treatment action planned",
+) -> list[TreatmentAction]:
+    """Plan every draft, or nothing: the same checks as ``treatment_action_create``
+    (the actor plans the risk's treatment, the risk is open, the owner is a member),
+    read once for the batch. Raises ``BulkError`` with the per-item errors.
+
+    Each action gets its "created" history row naming ``actor`` and ``reason``;
+    the risks still identified or assessed that get a pending action move to
+    "in treatment" with a history row each, as one by one.
+    """
+    bulk_size_check(drafts, noun="treatment actions")
+    membership = acting_membership(organization, actor)
+    members = member_ids(organization)
+    found = ItemErrors()
+    actions = []
+    for index, draft in enumerate(drafts):
+        risk = draft.risk
+        if risk.organization_id != organization.pk:
+            found.add(index, "risk", "Choose a risk of this organization.")
+        elif not membership.can_edit(risk):
+            found.add(index, "risk", "Only the risk's owner (or an officer) plans its treatment.")
+        elif risk.status == RiskStatus.CLOSED:
+            found.add(index, "description", "The risk is closed; reopen it to plan more treatment.")
+        action = TreatmentAction(organization_id=organization.pk, risk=risk)
+        _apply(action, draft.values)
+        if not action.status:
+            action.status = ActionStatus.OPEN
+        found.add_unreported(index, _action_errors(action, members))
+        actions.append(action)
+    plan = BulkPlan(records=actions, drafts=list(drafts), errors=found.as_dict())
+    if not plan.is_valid:
+        raise BulkError(plan, noun="treatment actions")
+    with transaction.atomic():
+        created = bulk_insert(actions, TreatmentAction, actor=actor, reason=reason)
+        now = timezone.now()
+        moving: dict[int, Risk] = {}
+        for action in created:
+            if action.is_pending and action.risk.status in _PLANNABLE:
+                moving[action.risk_id] = action.risk
+        for risk in moving.values():
+            risk.status, risk.updated_at = RiskStatus.IN_TREATMENT, now
+        if moving:
+            bulk_update_with_history(
+                list(moving.values()),
+                Risk,
+                ["status", "updated_at"],
+                batch_size=500,
+                default_user=actor,
+                default_change_reason=history_reason("Treatment planned"),
+            )
+    return created

@@ -19,6 +19,7 @@ from .. import selectors, services
 from ..filters import STATUS_CHOICES, RiskFilter, cell_of
 from ..forms import (
     AcceptanceForm,
+    AssetFilterForm,
     CompleteActionForm,
     ReviewForm,
     RiskForm,
@@ -69,7 +70,11 @@ class RiskListView(OrganizationPageMixin, RegisterListView):
             "treatment_choices": Treatment.choices,
             "review_choices": [("true", "Overdue"), ("false", "Not overdue")],
             "members": members_sorted(self.organization),
-            "assets": selectors.risk_assets_for(self.organization),
+            "asset_filter": AssetFilterForm(
+                assets=selectors.risk_assets_for(self.organization),
+                chosen=selectors.asset_ids_named(self.organization, params.get("asset", "")),
+                lookup_url=reverse("assets:picker_lookup", args=[self.organization.slug]),
+            ),
             "controls": selectors.treatment_controls(),
             "inherent_cell": cell_of(params.get("inherent_cell", "")),
             "residual_cell": cell_of(params.get("residual_cell", "")),

@@ -45,6 +45,12 @@
       if (chosenIds().indexOf(String(item.id)) !== -1) {
         return;
       }
+      if (root.hasAttribute("data-single")) {
+        // One record at a time: the new choice replaces the previous one.
+        Array.prototype.forEach.call(chips.querySelectorAll(".picker-chip"), function (chip) {
+          chip.parentNode.removeChild(chip);
+        });
+      }
       var chip = document.createElement("span");
       chip.className = "picker-chip";
       chip.setAttribute("data-id", item.id);

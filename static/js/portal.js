@@ -19,6 +19,15 @@
     }
   });
 
+  // A record picker inside [data-autosubmit] submits its form when its choice changes (filters).
+  document.addEventListener("picker:change", function (event) {
+    var root = event.target;
+    var form = root.closest && root.closest("form");
+    if (form && root.closest("[data-autosubmit]")) {
+      form.requestSubmit();
+    }
+  });
+
   // <select data-autosubmit> submits its form on change (filters, page size).
   document.addEventListener("change", function (event) {
     var el = event.target;

@@ -10,6 +10,7 @@ from assets.demo import demo_assets_create
 from core.roles import Role
 from organizations import services
 from organizations.models import Membership, Organization
+from portal.scale_seed import scale_seed
 from risks.demo import demo_risks_create
 
 User = get_user_model()
@@ -18,15 +19,47 @@ User = get_user_model()
 class Command(BaseCommand):
     help = (
         "Create (or refresh) the demo organization and its administrator, and print the login. "
-        "The password is new on every run unless DEMO_PASSWORD is set."
+        "The password is new on every run unless DEMO_PASSWORD is set. With --orgs (or --assets, "
+        "--risks), create that many seeded organizations of that size instead (portal.scale_seed)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="demo")
+        parser.add_argument("--orgs", type=int, help="Seed this many organizations (scale seed).")
+        parser.add_argument("--assets", type=int, help="Assets per seeded organization (default 1000).")
+        parser.add_argument(
+            "--risks", type=int, help="Risks per seeded organization (default: half the assets)."
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same organizations (default 1).")
+
+    def handle(self, *args, username, orgs, assets, risks, seed, **options):
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        if orgs is not None or assets is not None or risks is not None:
+            self._scale(orgs=orgs or 1, assets=assets, risks=risks, seed=seed, password=password)
+        else:
+            self._demo(username=username, password=password)
+
+    def _scale(self, *, orgs, assets, risks, seed, password):
+        assets = 1000 if assets is None else assets
+        risks = assets // 2 if risks is None else risks
+        self.stdout.write(
+            f"Seeding {orgs} organization(s) of {assets} assets and {risks} risks, seed {seed}:"
+        )
+        seeded = scale_seed(
+            orgs=orgs, assets=assets, risks=risks, seed=seed, password=password, stdout=self.stdout
+        )
+        if seeded:
+            first = seeded[0]
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"\n  First organization: {first.organization.name} (/o/{first.organization.slug}/)"
+                    f"\n  Sign in as:         {first.admin.username} / {password}"
+                    " (every seeded account has this password)\n"
+                )
+            )
 
     @transaction.atomic
-    def handle(self, *args, username, **options):
-        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    def _demo(self, *, username, password):
         user, _ = User.objects.get_or_create(
             username=username,
             defaults={"first_name": "Dana", "last_name": "Demo", "email": "demo@example.org"},
