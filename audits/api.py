@@ -13,7 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, HistoryEntrySerializer, RecordHistoryActionMixin
+from core.api.viewsets import (
+    ORGANIZATION_SLUG_PARAMETER,
+    PaginatedHistoryEntryListSerializer,
+    RecordHistoryActionMixin,
+)
 from core.registers.filters import RegisterFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin
@@ -52,7 +56,9 @@ def _crud(serializer, *, create=True, update=True, delete=False, filtered=True) 
     views = {
         "list": extend_schema(parameters=_P, responses={200: serializer(many=True), **filter_error, **_READ}),
         "retrieve": extend_schema(parameters=_P, responses={200: serializer, **_READ}),
-        "history": extend_schema(parameters=_P, responses={200: HistoryEntrySerializer, **_READ}),
+        "history": extend_schema(
+            parameters=_P, responses={200: PaginatedHistoryEntryListSerializer, **_READ}
+        ),
     }
     if create:
         views["create"] = extend_schema(parameters=_P, responses={201: serializer, **_WRITE})
