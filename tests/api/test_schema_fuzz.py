@@ -9,7 +9,6 @@ lands later is fuzzed the day it lands. Examples are few, derandomized and
 without deadline, so that the run is the same on every machine and fits CI.
 """
 
-import datetime
 import os
 from urllib.parse import urlsplit
 
@@ -24,59 +23,13 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
 
-from assets.demo import demo_assets_create
-from audits import services as audit_services
-from controls.models import Control
-from documents import services as document_services
-from risks.demo import demo_risks_create
-from soa import services as soa_services
-from soa.models import SoAEntry
+from tests.api.seed import registers_seed
 
 pytestmark = [pytest.mark.once, pytest.mark.django_db]
 
 #: Examples per operation: enough to try every parameter, few enough for CI (131 operations today).
-MAX_EXAMPLES = int(os.environ.get("GRC_FUZZ_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("GRC_FUZZ_EXAMPLES", "10"))
 SCHEMA_PATH = "/api/schema/"
-
-
-def _seed(organization, admin):
-    """Data in every register of ``organization``, created through the services as a user would."""
-    demo_assets_create(organization=organization, actor=admin)  # assets and their relations
-    demo_risks_create(organization=organization, actor=admin)  # risks, treatments, impact assessments
-    SoAEntry.objects.for_organization(organization).update(applicable=True, exclusion_justification="")
-    SoAEntry.objects.for_organization(organization).filter(
-        control=Control.objects.get(framework__code="iso27001-2022", reference="5.7")
-    ).update(applicable=False, exclusion_justification="No such activity in scope.")
-    soa_services.soa_version_approve(organization=organization, actor=admin, change_summary="First")
-    today = datetime.date.today()
-    audit = audit_services.audit_plan(
-        organization=organization,
-        actor=admin,
-        values={
-            "title": "Internal audit",
-            "frameworks": ["iso27001-2022", "iso42001-2023"],
-            "planned_start": today,
-            "planned_end": today + datetime.timedelta(days=5),
-            "lead_auditor": admin,
-        },
-        team=[],
-    )
-    audit = audit_services.audit_start(audit=audit, actor=admin)
-    item = audit.items.order_by("position").first()
-    item = audit_services.checklist_item_record(item=item, actor=admin, values={"result": "major_nc"})
-    finding = audit_services.finding_create(item=item, actor=admin, description="No ISMS scope document.")
-    audit_services.corrective_action_create(
-        actor=admin,
-        finding=finding,
-        values={
-            "root_cause": "Nobody owns it.",
-            "action": "Write the scope.",
-            "owner": admin,
-            "due_date": today + datetime.timedelta(days=30),
-        },
-    )
-    audit_services.management_review_create(organization=organization, actor=admin, values={"date": today})
-    document_services.document_request(organization=organization, actor=admin, kind="asset_inventory_xlsx")
 
 
 @pytest.fixture
@@ -149,7 +102,7 @@ def _fuzz(operation, known: dict[str, list], headers: dict[str, str]) -> None:
 
 
 def test_every_operation_answers_as_its_schema_says(acme, alice, catalogues, wsgi_app):
-    _seed(acme, alice)
+    registers_seed(acme, alice)
     token, _ = Token.objects.get_or_create(user=alice)
     headers = {"Authorization": f"Token {token.key}"}
     schema = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)
