@@ -127,13 +127,9 @@ class ErrorPagesMiddleware:
             error_logger.error(
                 "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
             )
-            response = JsonResponse(
-                {
-                    "detail": "The server failed to answer this request; the error is logged. Try again later.",
-                    "request_id": getattr(request, "request_id", current_request_id()),
-                },
-                status=500,
-            )
+            detail = "The server failed to answer this request; the error is logged. Try again later."
+            request_id = getattr(request, "request_id", current_request_id())
+            response = JsonResponse({"detail": detail, "request_id": request_id}, status=500)
             response._has_been_logged = True  # logged above, with the traceback; Django need not again
             return response
         if not settings.DEBUG or settings.TECHNICAL_ERROR_PAGES:

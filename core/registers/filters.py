@@ -13,6 +13,7 @@ database's integer range (``?asset=99999999999999999999``), a boolean that is
 neither true nor false (``?above_appetite=perhaps``), a NUL character.
 """
 
+import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -133,6 +134,11 @@ def _is_set(value) -> bool:
     return value not in (None, "")
 
 
+@functools.cache
+def _strict(filterset_class):
+    return type(filterset_class.__name__, (StrictQueryMixin, filterset_class), {})
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """DRF's django-filter backend, with every filterset's query refusals
     (``StrictQueryMixin``), those built from ``filterset_fields`` included."""
@@ -143,7 +149,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         filterset_class = super().get_filterset_class(view, queryset)
         if filterset_class is None or issubclass(filterset_class, StrictQueryMixin):
             return filterset_class
-        return type(filterset_class.__name__, (StrictQueryMixin, filterset_class), {})
+        return _strict(filterset_class)
 
 
 class RegisterFilterBackend(StrictFilterBackend):
