@@ -25,6 +25,8 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 
+from ..roles import Capability
+
 
 class ErrorSerializer(serializers.Serializer):
     """The body of a 401, 403, 404, 409 or 429: one message."""
@@ -76,14 +78,15 @@ class AutoSchema(SpectacularAutoSchema):
     def _error_codes(self) -> list[str]:
         view = self.view
         codes = []
-        query = {parameter["name"] for parameter in self._get_parameters() if parameter["in"] == "query"}
+        # ``?format=`` picks a renderer; an unknown one is a 404, not a 400.
+        query = {p["name"] for p in self._get_parameters() if p["in"] == "query"} - {"format"}
         # A delete refused by a rule of the service (a frozen record, the last administrator) is a 400.
         if self.method in ("POST", "PUT", "PATCH", "DELETE") or query:
             codes.append("400")
         if getattr(view, "authentication_classes", ()):
             codes.append("401")
-        action = getattr(view, "action", None)
-        needs_more_than_view = action in getattr(view, "action_capabilities", {})
+        required = getattr(view, "action_capabilities", {}).get(getattr(view, "action", None))
+        needs_more_than_view = required is not None and required != Capability.VIEW
         if self.method not in permissions.SAFE_METHODS or needs_more_than_view:
             codes.append("403")
         if "{" in self.path or "page" in query:  # a page past the last one is a 404
