@@ -9,6 +9,8 @@ asset (``relations``, both directions) and written through
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from core.api.viewsets import DESTROY_RESPONSES, ORGANIZATION_SLUG_PARAMETER, WhereUsedActionMixin
@@ -88,7 +90,9 @@ class AssetViewSet(WhereUsedActionMixin, OrganizationRecordViewSet):
         },
         summary="Create many assets at once, all or nothing",
     )
-    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    @action(
+        detail=False, methods=["post"], filter_backends=[], pagination_class=None, parser_classes=[JSONParser]
+    )
     def bulk(self, request, *args, **kwargs):
         """Create up to 1,000 assets (and their relations) in one request, or none.
 
@@ -98,7 +102,10 @@ class AssetViewSet(WhereUsedActionMixin, OrganizationRecordViewSet):
         fails the whole request: the 400 lists every problem with the item's
         index and the field.
         """
-        items = request.data
+        try:
+            items = request.data
+        except ParseError as exc:  # the answer keeps its documented shape, the reason in `errors`
+            return bulk_error_response([{"index": None, "field": "item", "message": str(exc.detail)}], 0)
         if not isinstance(items, list):
             return bulk_error_response(
                 [{"index": None, "field": "item", "message": "Send a JSON list of assets."}], 0

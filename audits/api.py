@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from core.api.viewsets import (
     DESTROY_RESPONSES,
     ORGANIZATION_SLUG_PARAMETER,
-    HistoryEntrySerializer,
+    PaginatedHistoryEntryListSerializer,
     RecordHistoryActionMixin,
 )
 from core.registers.filters import RegisterFilterBackend
@@ -57,7 +57,9 @@ def _crud(serializer, *, create=True, update=True, delete=False, filtered=True) 
     views = {
         "list": extend_schema(parameters=_P, responses={200: serializer(many=True), **filter_error, **_READ}),
         "retrieve": extend_schema(parameters=_P, responses={200: serializer, **_READ}),
-        "history": extend_schema(parameters=_P, responses={200: HistoryEntrySerializer, **_READ}),
+        "history": extend_schema(
+            parameters=_P, responses={200: PaginatedHistoryEntryListSerializer, **_READ}
+        ),
     }
     if create:
         views["create"] = extend_schema(parameters=_P, responses={201: serializer, **_WRITE})

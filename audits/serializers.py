@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from assets.models import Asset
 from controls.models import ControlGroup
+from core.api.fields import BlankAsNullChoiceField
 from core.registers.serializers import MemberField, OrganizationRecordField
 from soa.models import SoAVersion
 
@@ -251,6 +252,9 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
     owner = MemberField(help_text="Username or email of the member who carries it out.")
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     verified_by = serializers.CharField(source="verified_by.username", read_only=True, allow_null=True)
+    verification_result = BlankAsNullChoiceField(
+        choices=Verification.choices, help_text="The verifier's verdict; null until verified."
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -52,7 +52,12 @@ class ControlSerializer(serializers.ModelSerializer):
 
 class ClauseSerializer(serializers.ModelSerializer):
     framework = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    parent = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="The parent clause's reference; null for a top clause.",
+    )
 
     class Meta:
         model = Clause

@@ -1,7 +1,51 @@
+import contextvars
 import logging
+import re
 import time
+import uuid
 
 logger = logging.getLogger("grc_portal.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+#: An id a proxy or a client may hand us: short, and nothing a log reader could be fooled by.
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+
+def current_request_id() -> str:
+    """The id of the request being answered (``-`` outside a request)."""
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Every request has an id: the ``X-Request-ID`` it came with if that is
+    sane (a proxy's), else a new one. The answer carries it in the same header,
+    every log line written meanwhile carries it (``RequestIdLogFilter``), and so
+    does the JSON of an API 500, so that a user's report finds its log lines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = offered if _SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        token = _request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Puts ``request_id`` on every log record (the handlers' formats show it)."""
+
+    def filter(self, record):
+        # Django logs a 4xx/5xx answer after the middleware has returned; its record names the request.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or _request_id.get()
+        return True
 
 
 class RequestLogMiddleware:
@@ -39,8 +83,8 @@ error_logger = logging.getLogger("django.request")
 class ErrorPagesMiddleware:
     """The portal's own error answers, whatever ``DEBUG`` says.
 
-    - Under ``/api/`` an unexpected exception answers JSON (``{"detail": …}``,
-      500), and so does an address that matches no endpoint (404), never an
+    - Under ``/api/`` an unexpected exception answers JSON (``{"detail": …,
+      "request_id": …}``, 500), and so does an address that matches no endpoint (404), never an
       HTML page: integrations parse what they get.
     - Elsewhere, with ``DEBUG`` on (the embedded default), a missing page,
       a refusal or a crash shows the portal's 404/403/500 pages instead of
@@ -83,10 +127,11 @@ class ErrorPagesMiddleware:
             error_logger.error(
                 "Internal Server Error: %s", request.path, exc_info=exception, extra={"status_code": 500}
             )
-            return JsonResponse(
-                {"detail": "The server failed to answer this request; the error is logged. Try again later."},
-                status=500,
-            )
+            detail = "The server failed to answer this request; the error is logged. Try again later."
+            request_id = getattr(request, "request_id", current_request_id())
+            response = JsonResponse({"detail": detail, "request_id": request_id}, status=500)
+            response._has_been_logged = True  # logged above, with the traceback; Django need not again
+            return response
         if not settings.DEBUG or settings.TECHNICAL_ERROR_PAGES:
             return None
         if isinstance(exception, Http404):

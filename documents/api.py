@@ -6,7 +6,6 @@
 A member sees, requests and downloads only the kinds their role may export.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -16,6 +15,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
+from core.registers.filters import StrictFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin
 
@@ -76,7 +76,7 @@ class GeneratedDocumentViewSet(
 
     queryset = GeneratedDocument.objects.all()
     serializer_class = GeneratedDocumentSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     filterset_class = DocumentFilter
     # Which kinds a member may touch is decided per kind (registry.kinds_for), below.
     action_capabilities = {

@@ -5,6 +5,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.api.schema import ErrorSerializer  # the one error shape of the API
+
+__all__ = ["DocumentRequestSerializer", "ErrorSerializer", "GeneratedDocumentSerializer"]
+
 from .models import DocumentStatus, GeneratedDocument
 
 
@@ -80,7 +84,3 @@ class DocumentRequestSerializer(serializers.Serializer):
     parameters = serializers.JSONField(
         required=False, default=dict, help_text="What the kind accepts (e.g. the asset filters)."
     )
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -13,7 +13,9 @@ from core.registers.filters import (
     MineFilter,
     OwnerFilter,
     RankedOrderingFilter,
+    RecordReferenceFilter,
     RegisterFilterSet,
+    record_id,
 )
 
 from .models import (
@@ -73,10 +75,10 @@ class RiskFilter(RegisterFilterSet):
     ai_harm_area = django_filters.MultipleChoiceFilter(choices=HarmArea.choices, label="AI harm area")
     owner = OwnerFilter()
     mine = MineFilter(help_text="true: only the risks you own; false: those you do not.")
-    asset = django_filters.CharFilter(
+    asset = RecordReferenceFilter(
         method="filter_asset", label="Asset", help_text="Risks affecting this asset (id or identifier)."
     )
-    control = django_filters.CharFilter(
+    control = RecordReferenceFilter(
         method="filter_control",
         label="Control",
         help_text="Risks treated with this control: id, or e.g. `ISO27001:8.28`, `ISO42001:A.6.2.8`.",
@@ -167,16 +169,16 @@ class RiskFilter(RegisterFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(asset_links__asset_id=int(value))
+        if (asset_id := record_id(value)) is not None:
+            return queryset.filter(asset_links__asset_id=asset_id)
         return queryset.filter(asset_links__asset__identifier__iexact=value)
 
     def filter_control(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(control_links__control_id=int(value))
+        if (control_id := record_id(value)) is not None:
+            return queryset.filter(control_links__control_id=control_id)
         found, _ = controls_by_label([value])
         if not found:
             return queryset.none()

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from assets.models import Asset, AssetKind
 from assets.serializers import AssetBriefSerializer
+from core.api.fields import BlankAsNullChoiceField
 from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
 from . import selectors
@@ -10,6 +11,7 @@ from .models import (
     ImpactAssessment,
     ImpactItem,
     ImpactReviewer,
+    Level,
     Risk,
     RiskMethodology,
     RiskStatus,
@@ -104,6 +106,9 @@ class RiskSerializer(OwnerDefaultMixin, serializers.ModelSerializer):
         choices=RiskStatus.choices,
         required=False,
         help_text="`accepted` comes only from `POST …/accept/`.",
+    )
+    residual_level = BlankAsNullChoiceField(
+        choices=Level.choices, help_text="The level after treatment; null until it is assessed."
     )
 
     class Meta:
@@ -273,6 +278,20 @@ class ReviewRequestSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=80)
 
 
+class RiskBandSerializer(serializers.Serializer):
+    """One level of the methodology and the scores (likelihood times impact) it covers."""
+
+    level = serializers.ChoiceField(choices=Level.choices)
+    label = serializers.CharField()
+    to = serializers.IntegerField(help_text="The highest score of the band.")
+
+    def get_fields(self):
+        # ``from`` is a Python keyword: declared here, not as a class attribute.
+        fields = super().get_fields()
+        fields["from"] = serializers.IntegerField(help_text="The lowest score of the band.")
+        return fields
+
+
 class RiskMethodologySerializer(serializers.ModelSerializer):
     likelihood_labels = serializers.ListField(
         child=serializers.CharField(max_length=40), min_length=3, max_length=7, help_text="Lowest first."
@@ -298,12 +317,7 @@ class RiskMethodologySerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
         validators = []
 
-    @extend_schema_field(
-        serializers.ListField(
-            child=serializers.DictField(child=serializers.CharField()),
-            help_text="[{level, label, from, to}]",
-        )
-    )
+    @extend_schema_field(RiskBandSerializer(many=True))
     def get_bands(self, methodology):
         return [{"level": b.level, "label": b.label, "from": b.low, "to": b.high} for b in methodology.bands]
 

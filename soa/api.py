@@ -4,16 +4,17 @@ Thin: each endpoint translates HTTP to a selector or service call and back; the
 services check roles and rules exactly as for the pages.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.filters import SearchFilter
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, RecordHistoryActionMixin
+from core.registers.filters import SearchFilter, StrictFilterBackend
 from core.roles import Capability
 from documents.serializers import ErrorSerializer, GeneratedDocumentSerializer
 from organizations.scoping import OrganizationAPIMixin
@@ -99,7 +100,7 @@ class SoAEntryViewSet(
 
     queryset = SoAEntry.objects.all()
     serializer_class = SoAEntrySerializer
-    filter_backends = [DjangoFilterBackend, SearchFilter]
+    filter_backends = [StrictFilterBackend, SearchFilter]
     filterset_class = SoAEntryFilter
     search_fields = SEARCH_FIELDS
     http_method_names = ["get", "patch", "post", "head", "options"]
@@ -135,13 +136,17 @@ class SoAEntryViewSet(
         },
         summary="Change many rows at once, all or nothing",
     )
-    @action(detail=False, methods=["post"], url_path="bulk-update")
+    @action(detail=False, methods=["post"], url_path="bulk-update", parser_classes=[JSONParser])
     def bulk_update(self, request, *args, **kwargs):
         """Each row names its `id` and the fields to set, as on PATCH. Every row is
         checked first; if any fails, nothing is changed and the answer gives each
         failing row's errors under its id."""
-        body = SoABulkUpdateRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        try:
+            body = SoABulkUpdateRequestSerializer(data=request.data)
+        except ParseError as exc:
+            return _request_errors({"non_field_errors": [str(exc.detail)]})
+        if not body.is_valid():
+            return _request_errors(body.errors)
         changes, errors = [], {}
         for position, raw in enumerate(body.validated_data["rows"]):
             row = SoABulkRowSerializer(data=raw, context=self.get_serializer_context())
@@ -161,6 +166,8 @@ class SoAEntryViewSet(
             )
         except services.SoABulkError as exc:
             return _bulk_errors({str(k): v for k, v in exc.errors.items()}, len(changes))
+        except DjangoValidationError as exc:  # the request as a whole, e.g. no rows
+            return _request_errors(exc.message_dict if hasattr(exc, "error_dict") else {"rows": exc.messages})
         fresh = selectors.entries_for(self.organization).filter(pk__in=[e.pk for e in entries])
         return Response(self.get_serializer(fresh, many=True).data)
 
@@ -211,6 +218,14 @@ class SoAEntryViewSet(
         return _document_accepted(
             self, soa_pdf_request(organization=self.organization, actor=request.user, version=None)
         )
+
+
+def _request_errors(errors: dict) -> Response:
+    """A bulk request refused as a whole: its errors under ``request``, in the shape of row errors."""
+    return Response(
+        {"detail": "The request is invalid; nothing was changed.", "errors": {"request": errors}},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def _bulk_errors(errors: dict, total: int) -> Response:

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.serializers import MemberField
+from core.api.schema import FieldErrorsSerializer
 from core.api.viewsets import FieldChangesSerializer
 
 from . import selectors
@@ -145,8 +146,9 @@ class SoABulkUpdateSchemaSerializer(serializers.Serializer):
 class SoABulkErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField(
-        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-        help_text="Per failing row id (or position, for a row without a valid id): its errors per field.",
+        child=FieldErrorsSerializer(),
+        help_text="Per failing row id (or position, for a row without a valid id): its errors per field; "
+        "under `request`, the errors of the request as a whole (e.g. no rows).",
     )
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from ..history import record_history
 from ..where_used import where_used
+from .schema import ErrorSerializer, FieldErrorsSerializer
 
 ORGANIZATION_SLUG_PARAMETER = OpenApiParameter(
     "organization_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The organization's slug."
@@ -47,19 +48,28 @@ class PaginatedHistoryEntryListSerializer(serializers.Serializer):
     results = HistoryEntrySerializer(many=True)
 
 
+#: ``?page=`` and ``?page_size=`` of an action that paginates (drf-spectacular documents them on lists only).
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        "page", {"type": "integer", "minimum": 1}, OpenApiParameter.QUERY, description="The page, from 1."
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": 500},
+        OpenApiParameter.QUERY,
+        description="Entries per page (50 unless said).",
+    ),
+]
+
+
 class DeletionBlockerSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="What the record is, e.g. “AI system impact assessment”.")
     label = serializers.CharField(help_text="The record, by name.")
     reason = serializers.CharField(help_text="Why it refuses the delete, e.g. “is signed off”.")
 
 
-class DeletionRefusedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class DeletionRefusedSerializer(ErrorSerializer):
     blocking = DeletionBlockerSerializer(many=True)
-
-
-class RecordFrozenSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 #: The answers of a DELETE that goes through ``core.deletion``.
@@ -72,7 +82,8 @@ DESTROY_RESPONSES = {
 }
 #: The answer of a change to a frozen record (``core.freezing.RecordFrozen``).
 FROZEN_RESPONSE = OpenApiResponse(
-    RecordFrozenSerializer, description="Refused: the record is frozen (signed off, approved or closed)."
+    FieldErrorsSerializer,
+    description="Refused: the record is frozen (signed off, approved or closed); `detail` says so.",
 )
 
 
@@ -80,7 +91,7 @@ class RecordHistoryActionMixin:
     """A ``history/`` action on a viewset over records that keep history, paginated
     like the lists, with the entries of the record's parts (``core.history.record_history``)."""
 
-    @extend_schema(responses=PaginatedHistoryEntryListSerializer)
+    @extend_schema(parameters=PAGE_PARAMETERS, responses=PaginatedHistoryEntryListSerializer)
     @action(detail=True, methods=["get"])
     def history(self, request, *args, **kwargs):
         """Every change to this record: who, when, what changed from what to what; newest first."""

@@ -5,18 +5,109 @@ A register's filterset subclasses ``RegisterFilterSet`` and declares its own
 filters next to the shared ones here. The filterset receives the
 organization explicitly (``organization=``): the list and export views pass
 it, and so does ``RegisterFilterBackend`` for the API.
+
+Every filterset of a page or of the API (``StrictFilterBackend`` hardens the
+API's plain ones too) refuses, with a message naming the parameter, what
+django-filter would otherwise crash on or silently ignore: an id past the
+database's integer range (``?asset=99999999999999999999``), a boolean that is
+neither true nor false (``?above_appetite=perhaps``), a NUL character.
 """
 
+import functools
 from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 
 import django_filters
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework import filters as drf_filters
 
 from ..fields import tag_normalize
 
+#: The largest id a database integer column holds (a bigint; SQLite's INTEGER alike).
+MAX_RECORD_ID = 2**63 - 1
+BOOLEAN_WORDS = {"", "true", "false", "1", "0", "unknown"}
+NUL_MESSAGE = "Null characters are not allowed."
 
-class RegisterFilterSet(django_filters.FilterSet):
+
+def record_id(value: str) -> int | None:
+    """``value`` as a record id if it is one (ASCII digits, within range), else None."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit():
+        number = int(value)
+        return number if number <= MAX_RECORD_ID else None
+    return None
+
+
+def _too_large(value: str) -> bool:
+    """Whether ``value`` reads as a number (``12``, ``-3e200``) past the integer range."""
+    try:
+        number = Decimal((value or "").strip())
+    except InvalidOperation:
+        return False
+    return number.is_finite() and abs(number) > MAX_RECORD_ID
+
+
+def _raw_values(data, name: str) -> list[str]:
+    if hasattr(data, "getlist"):
+        return [v for v in data.getlist(name) if isinstance(v, str)]
+    value = data.get(name)
+    return [value] if isinstance(value, str) else []
+
+
+def _takes_record_id(filter_) -> bool:
+    kinds = (
+        django_filters.NumberFilter,
+        django_filters.ModelChoiceFilter,
+        django_filters.ModelMultipleChoiceFilter,
+    )
+    return isinstance(filter_, kinds) or getattr(filter_, "takes_record_id", False)
+
+
+def query_errors(filterset) -> dict[str, list[str]]:
+    """What the query string of a bound ``filterset`` says that no filter can read."""
+    errors: dict[str, list[str]] = {}
+    data = filterset.data or {}
+    for name, filter_ in filterset.filters.items():
+        # A range filter reads ``<name>_after`` / ``_before`` (or ``_min`` / ``_max``) into one field.
+        keys = [name] + [f"{name}_{suffix}" for suffix in ("after", "before", "min", "max")]
+        if any("\x00" in value for key in keys for value in _raw_values(data, key)):
+            errors.setdefault(name, []).append(NUL_MESSAGE)
+        raw = _raw_values(data, name)
+        if isinstance(filter_, django_filters.BooleanFilter):
+            if any(value.strip().lower() not in BOOLEAN_WORDS for value in raw):
+                errors.setdefault(name, []).append("Give true or false.")
+        elif _takes_record_id(filter_) and any(_too_large(value) for value in raw):
+            errors.setdefault(name, []).append(f"Give a number from {-MAX_RECORD_ID - 1} to {MAX_RECORD_ID}.")
+    return errors
+
+
+class StrictQueryMixin:
+    """The form of the filterset refuses what ``query_errors`` finds, field by field."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        filterset = self
+
+        class StrictForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for name, messages in query_errors(filterset).items():
+                    for message in messages:
+                        if message not in self.errors.get(name, ()):
+                            self.add_error(name, message)
+                return cleaned
+
+        StrictForm.__name__ = form_class.__name__
+        return StrictForm
+
+
+class StrictFilterSet(StrictQueryMixin, django_filters.rest_framework.FilterSet):
+    """A plain filterset (no organization to receive) with the same refusals."""
+
+
+class RegisterFilterSet(StrictQueryMixin, django_filters.FilterSet):
     """A filterset over one organization's records; ``self.organization`` is
     the organization they belong to (None when the caller has none to give)."""
 
@@ -43,8 +134,26 @@ def _is_set(value) -> bool:
     return value not in (None, "")
 
 
-class RegisterFilterBackend(DjangoFilterBackend):
-    """DRF's django-filter backend, handing the view's organization to the filterset."""
+@functools.cache
+def _strict(filterset_class):
+    return type(filterset_class.__name__, (StrictQueryMixin, filterset_class), {})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """DRF's django-filter backend, with every filterset's query refusals
+    (``StrictQueryMixin``), those built from ``filterset_fields`` included."""
+
+    filterset_base = StrictFilterSet
+
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        if filterset_class is None or issubclass(filterset_class, StrictQueryMixin):
+            return filterset_class
+        return _strict(filterset_class)
+
+
+class RegisterFilterBackend(StrictFilterBackend):
+    """The strict backend, handing the view's organization to the filterset."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
@@ -52,7 +161,26 @@ class RegisterFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class OwnerFilter(django_filters.CharFilter):
+class SearchFilter(drf_filters.SearchFilter):
+    """DRF's ``?search=``, refusing a NUL character with a message (a database
+    would refuse it with a crash)."""
+
+    def get_search_terms(self, request):
+        raw = request.query_params.get(self.search_param, "")
+        if "\x00" in raw:
+            raise exceptions.ValidationError({self.search_param: [NUL_MESSAGE]})
+        return super().get_search_terms(request)
+
+
+class RecordReferenceFilter(django_filters.CharFilter):
+    """A record named by its id or by a name (identifier, username, reference):
+    an id past the database's range is refused (``query_errors``); the filter
+    method reads the id with ``record_id``."""
+
+    takes_record_id = True
+
+
+class OwnerFilter(RecordReferenceFilter):
     """Records of one member, named by user id, username or email."""
 
     def __init__(self, *args, **kwargs):
@@ -65,8 +193,8 @@ class OwnerFilter(django_filters.CharFilter):
         value = (value or "").strip()
         if not value:
             return qs
-        if value.isdigit():
-            return qs.filter(**{f"{self.field_name}_id": int(value)})
+        if (user_id := record_id(value)) is not None:
+            return qs.filter(**{f"{self.field_name}_id": user_id})
         return qs.filter(
             Q(**{f"{self.field_name}__username__iexact": value})
             | Q(**{f"{self.field_name}__email__iexact": value})

@@ -5,6 +5,7 @@ and "my overdue treatments". Each view resolves the organization through
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 

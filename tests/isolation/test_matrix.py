@@ -250,7 +250,6 @@ PAGES_OUTSIDE = {
     "accounts:password_change_done": (200, 302),
     "schema": (200, 200),
     "api-docs": (200, 200),
-    "api-redoc": (200, 200),
     "organizations:home": (302, 302),
     "organizations:list": (200, 302),
     "organizations:create": (200, 302),
