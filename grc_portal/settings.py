@@ -359,6 +359,13 @@ PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Generated documents (documents/) ---------------------------------------
 # A running build renews its lease every third of this; a lease that runs out means its worker died.
+# Uploaded files (audit evidence) are scanned before they are kept (core.scanning): built-in
+# checks always; an engine's command (e.g. "clamdscan --no-summary --stream -") when set.
+UPLOAD_SCAN_COMMAND = envstr("UPLOAD_SCAN_COMMAND", "")
+UPLOAD_SCAN_TIMEOUT_SECONDS = envint("UPLOAD_SCAN_TIMEOUT_SECONDS", 60)
+UPLOAD_SCAN_MAX_EXPANSION = envint("UPLOAD_SCAN_MAX_EXPANSION", 100)
+UPLOAD_SCAN_MAX_EXPANDED_BYTES = envint("UPLOAD_SCAN_MAX_EXPANDED_BYTES", 200 * 1024 * 1024)
+
 DOCUMENT_LEASE_SECONDS = envint("DOCUMENT_LEASE_SECONDS", 60)
 # How often each worker looks for builds that died with their worker (documents.worker); 0 turns it off.
 DOCUMENT_RECOVERY_SECONDS = envint("DOCUMENT_RECOVERY_SECONDS", 30)

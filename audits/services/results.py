@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.deletion import DeletionImpact, record_delete_with_impact
 from core.roles import Capability
+from core.scanning import upload_scan
 from core.services import record_save
 from core.types import Actor
 
@@ -92,7 +93,9 @@ def _sniffed_type(upload: UploadedFile) -> str:
 @transaction.atomic
 def evidence_file_add(*, item: ChecklistItem, actor: Actor, upload: UploadedFile) -> EvidenceFile:
     """Attach an uploaded file to an item as evidence: size-limited, its type checked
-    against its name and its first bytes, stored under the organization's folder."""
+    against its name and its first bytes, scanned (``core.scanning``: no malware signature,
+    no scripts, macros or zip bombs; an engine when configured), stored under the
+    organization's folder."""
     audit = item.audit
     refuse_if_closed(audit)
     require_recorder(audit, actor)
@@ -102,6 +105,7 @@ def evidence_file_add(*, item: ChecklistItem, actor: Actor, upload: UploadedFile
             {"file": [f"The file is larger than {EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."]}
         )
     content_type = _sniffed_type(upload)
+    upload_scan(upload, content_type=content_type)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

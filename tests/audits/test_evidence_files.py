@@ -71,3 +71,13 @@ def test_api_upload_and_read_back_on_the_item(api_as, audit, audrey, axel):
     assert response.status_code == 201, response.content
     item = api_as(audrey).get(f"/api/v1/organizations/acme/audit-items/{_item(audit).pk}/").json()
     assert [f["name"] for f in item["evidence_files"]] == ["scope.pdf"]
+
+
+def test_an_infected_file_is_refused_and_nothing_is_kept(audit, audrey, tmp_path):
+    from core.scanning import EICAR
+
+    upload = SimpleUploadedFile("log.txt", b"extract\n" + EICAR, content_type="text/plain")
+    with pytest.raises(ValidationError, match="malware scanner"):
+        services.evidence_file_add(item=_item(audit), actor=audrey, upload=upload)
+    assert not any(Path(tmp_path).rglob("log*.txt"))
+    assert not _item(audit).evidence_files.exists()
