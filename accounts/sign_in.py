@@ -42,8 +42,9 @@ def too_many_message(wait: int) -> str:
 
 def client_address(request) -> str:
     """The client's address as DRF's throttles see it (``NUM_PROXIES`` decides whether
-    ``X-Forwarded-For`` is trusted), for the browser's sign-in too."""
-    return BaseThrottle().get_ident(request)
+    ``X-Forwarded-For`` is trusted), for the browser's sign-in too; "" when the server was
+    told none (a WSGI call without ``REMOTE_ADDR``)."""
+    return BaseThrottle().get_ident(request) or ""
 
 
 def _key(kind: str, value: str) -> str:

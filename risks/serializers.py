@@ -185,6 +185,7 @@ class RiskSerializer(OwnerDefaultMixin, serializers.ModelSerializer):
         row["controls"] = [selectors.control_label(link.control) for link in risk.control_links.all()]
         for name in _RISK_PLAIN_AFTER_CONTROLS:
             row[name] = getattr(risk, name)
+        row["residual_level"] = risk.residual_level or None  # as BlankAsNullChoiceField answers it
         row["above_appetite"] = self.get_above_appetite(risk)
         row["status"] = risk.status
         row["next_review_date"] = _date(risk.next_review_date)

@@ -149,3 +149,15 @@ def test_the_command_unlocks(alice, capsys):
 def test_sessions_expire(settings):
     assert 0 < settings.SESSION_COOKIE_AGE <= 24 * 3600
     assert isinstance(settings.SESSION_EXPIRE_AT_BROWSER_CLOSE, bool)
+
+
+def test_a_request_without_a_client_address_is_limited_by_account_alone(db, alice, password):
+    """A WSGI call that names no REMOTE_ADDR (an in-process client) is answered, not a 500."""
+    from django.test import RequestFactory
+
+    from accounts.sign_in import attempt_limit, client_address
+
+    request = RequestFactory().post("/api/v1/auth/token/")
+    del request.META["REMOTE_ADDR"]
+    assert client_address(request) == ""
+    assert attempt_limit(username="alice", address=client_address(request)) is None
