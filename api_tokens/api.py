@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.sign_in import LOCKED_MESSAGE, SignInThrottle, is_locked, too_many_message
+from core.api.schema import ErrorSerializer
 
 from . import selectors, services
 from .models import ApiToken
@@ -22,8 +23,6 @@ from .serializers import (
     TokenObtainSerializer,
 )
 
-DetailSerializer = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
-
 
 def _field_errors(name: str, fields: list[str]):
     return inline_serializer(
@@ -33,10 +32,10 @@ def _field_errors(name: str, fields: list[str]):
 
 
 UNAUTHENTICATED = OpenApiResponse(
-    DetailSerializer, description="No credentials, or a token that is unknown, revoked or expired."
+    ErrorSerializer, description="No credentials, or a token that is unknown, revoked or expired."
 )
-READ_ONLY_TOKEN = OpenApiResponse(DetailSerializer, description="A read-only token cannot change anything.")
-NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such token among yours.")
+READ_ONLY_TOKEN = OpenApiResponse(ErrorSerializer, description="A read-only token cannot change anything.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such token among yours.")
 
 
 class TokenObtainView(APIView):
@@ -66,10 +65,10 @@ class TokenObtainView(APIView):
                 description="A field is missing or wrong, or the username and password do not match.",
             ),
             403: OpenApiResponse(
-                DetailSerializer, description="The account is locked after repeated wrong passwords."
+                ErrorSerializer, description="The account is locked after repeated wrong passwords."
             ),
             429: OpenApiResponse(
-                DetailSerializer, description="Too many attempts for this account or client."
+                ErrorSerializer, description="Too many attempts for this account or client."
             ),
         },
         auth=[],

@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "audits.models.FindingStatus",
         "VerificationResultEnum": "audits.models.Verification",
         "CorrectiveActionStatusEnum": "audits.models.ActionStatus",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
     },
 }
 

@@ -99,6 +99,7 @@ def test_the_token_list_takes_a_fixed_number_of_queries(api_as, alice, acme, dja
 
 def test_reading_with_a_token_writes_only_its_last_used_stamp(api_as, alice, acme):
     client = api_as(alice)
+    ApiToken.objects.filter(user=alice).update(last_used_at=None)  # never used yet
     with CaptureQueriesContext(connection) as first:
         client.get("/api/v1/organizations/acme/assets/")
     writes = [q["sql"] for q in first.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE")]
