@@ -30,16 +30,16 @@ class RecordDeleteView(OrganizationPageMixin, TemplateView):
     register = ("audits:list", "Audits")
 
     def get_record(self):
-        raise NotImplementedError
+        raise NotImplementedError("A delete page declares get_record(): the record to delete.")
 
     def delete(self, record):
-        raise NotImplementedError
+        raise NotImplementedError("A delete page declares delete(record): its service.")
 
     def record_url(self, record) -> str:
-        raise NotImplementedError
+        raise NotImplementedError("A delete page declares record_url(record): back to the record.")
 
     def done_url(self) -> str:
-        raise NotImplementedError
+        raise NotImplementedError("A delete page declares done_url(): where to go once deleted.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

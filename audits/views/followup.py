@@ -231,7 +231,7 @@ class ActionFormMixin:
     form_class = CorrectiveActionForm
 
     def for_finding(self) -> bool:
-        raise NotImplementedError
+        raise NotImplementedError("An action form declares for_finding(): a finding's action or a review's.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
