@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make test` runs the suite in this many processes (pytest-xdist); each has its own database and broker.
+TEST_PROCESSES ?= 2
 
 .PHONY: run test lint format system-deps venv migrate worker bench bench-scale crosswalk-doc clean
 
@@ -29,7 +31,7 @@ run: venv system-deps migrate
 
 ## The whole suite, on SQLite and the embedded broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
 test: venv system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist loadfile $(ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -295,7 +295,11 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_DIR = DATA_DIR / "broker"
+# pytest-xdist runs the suite in several processes (PYTEST_XDIST_WORKER=gw0, gw1, ...), each on
+# its own test database; each also gets its own broker namespace, so that a real worker started by
+# one process never takes another's tasks. The worker a test starts inherits the variable.
+_TEST_PROCESS = os.environ.get("PYTEST_XDIST_WORKER", "")
+CELERY_BROKER_DIR = DATA_DIR / (f"broker-{_TEST_PROCESS}" if _TEST_PROCESS else "broker")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
@@ -307,6 +311,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis hands an unacknowledged message (its worker died) to another worker after this long.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    if _TEST_PROCESS:
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{_TEST_PROCESS}:"
 
 # The embedded mode keeps everything under DATA_DIR; make sure its folders exist.
 for _folder in (

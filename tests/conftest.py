@@ -156,7 +156,8 @@ def _worker_env() -> dict:
 def celery_worker_start(*, extra_env: dict | None = None, name: str = "test-worker") -> subprocess.Popen:
     """Start a real ``celery worker`` (solo pool, queues ``default`` and ``pdf``) on the
     test database and the configured broker; ``extra_env`` adds to its environment."""
-    log = open(ROOT / "var" / f"{name}.log", "w")  # noqa: SIM115 — the worker process owns it
+    suffix = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
+    log = open(ROOT / "var" / f"{name}{suffix}.log", "w")  # noqa: SIM115 — the worker process owns it
     env = _worker_env()
     env.update(extra_env or {})
     process = subprocess.Popen(
