@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER
 from core.roles import Capability
-from documents.api import _AnyFileRenderer
+from documents.api import DocumentDestroyMixin, _AnyFileRenderer
 from documents.downloads import document_download_response
 from documents.models import GeneratedDocument
 from documents.serializers import ErrorSerializer, GeneratedDocumentSerializer, document_api_url
@@ -109,7 +109,11 @@ _P = [ORGANIZATION_SLUG_PARAMETER]
 )
 @extend_schema(tags=["audits"])
 class AuditPackViewSet(
-    OrganizationAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OrganizationAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    DocumentDestroyMixin,
+    viewsets.GenericViewSet,
 ):
     """Audit pack PDFs: requested here, built by the workers, polled and downloaded here."""
 
@@ -120,6 +124,7 @@ class AuditPackViewSet(
         "retrieve": Capability.EXPORT,
         "create": Capability.EXPORT,
         "download": Capability.EXPORT,
+        "destroy": Capability.DELETE_DOCUMENTS,
     }
 
     def get_queryset(self):

@@ -27,6 +27,8 @@ class Capability(StrEnum):
     EXPORT = "export"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_METHODOLOGY = "manage_methodology"
+    # Generated files (SoA PDFs, audit packs) are kept until an administrator deletes them.
+    DELETE_DOCUMENTS = "delete_documents"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {

@@ -48,6 +48,32 @@ class _AnyFileRenderer(BaseRenderer):
         return JSONRenderer().render(data)
 
 
+class DocumentDestroyMixin(mixins.DestroyModelMixin):
+    """``DELETE …/{id}/``: an administrator deletes a finished document and its file (204);
+    a queued or running one answers 400, its history is kept. Declare ``"destroy":
+    Capability.DELETE_DOCUMENTS`` in the viewset's ``action_capabilities``."""
+
+    @extend_schema(
+        parameters=[ORGANIZATION_SLUG_PARAMETER],
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Deleted, with its file; its history is kept."),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Still queued or running: `status` says so."
+            ),
+            401: _401,
+            403: OpenApiResponse(ErrorSerializer, description="Only administrators delete generated files."),
+            404: _404,
+        },
+        summary="Delete a finished document and its file (administrators)",
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance):
+        services.document_delete(document=instance, actor=self.request.user)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[ORGANIZATION_SLUG_PARAMETER],
@@ -67,7 +93,11 @@ class _AnyFileRenderer(BaseRenderer):
 )
 @extend_schema(tags=["documents"])
 class GeneratedDocumentViewSet(
-    OrganizationAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OrganizationAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    DocumentDestroyMixin,
+    viewsets.GenericViewSet,
 ):
     """Files the portal builds in the background (PDFs, large exports).
 
@@ -85,6 +115,7 @@ class GeneratedDocumentViewSet(
         "create": Capability.VIEW,
         "retry": Capability.VIEW,
         "download": Capability.VIEW,
+        "destroy": Capability.DELETE_DOCUMENTS,
     }
 
     def get_queryset(self):

@@ -26,7 +26,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.services import record_save
+from core.services import record_delete, record_save
 from core.types import Actor
 
 from . import files, registry
@@ -105,6 +105,34 @@ def document_retry(*, document: GeneratedDocument, actor: Actor) -> GeneratedDoc
         record_save(document, actor=actor, reason="Retried")
         _enqueue(document.pk)
     return document
+
+
+def document_delete(*, document: GeneratedDocument, actor: Actor) -> None:
+    """Delete a finished document and its file; its history keeps who requested, built and deleted it.
+
+    Generated files are kept until an administrator deletes them (the caller checks the role).
+    A queued or running document is refused: its worker would write a file nobody could reach.
+    """
+    if not document.is_finished:
+        raise ValidationError(
+            {
+                "status": f"“{document.title}” is {document.get_status_display().lower()}; "
+                "delete it once it is done or has failed."
+            }
+        )
+    organization_id, document_id = document.organization_id, document.pk
+    with transaction.atomic():
+        locked = GeneratedDocument.objects.select_for_update().get(pk=document_id)
+        if not locked.is_finished:  # a retry queued it meanwhile
+            raise ValidationError({"status": f"“{document.title}” was queued again meanwhile."})
+        record_delete(document, actor=actor, reason="Deleted by an administrator")
+
+        def remove_files():
+            files.leftovers_remove(organization_id=organization_id, document_id=document_id)
+            files.parts_remove(organization_id=organization_id, document_id=document_id)
+
+        # The file goes only once the row is gone for good: a rolled-back delete keeps both.
+        transaction.on_commit(remove_files)
 
 
 # --- In the worker ----------------------------------------------------------------

@@ -103,6 +103,28 @@ class DocumentRetryView(OrganizationPageMixin, View):
         return response
 
 
+class DocumentDeleteView(OrganizationPageMixin, TemplateView):
+    """Confirm, then delete a finished document and its file (administrators only)."""
+
+    template_name = "documents/document_confirm_delete.html"
+    required_capability = Capability.DELETE_DOCUMENTS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["document"] = _document_for(self, kwargs["pk"])
+        return context
+
+    def post(self, request, *args, **kwargs):
+        document = _document_for(self, kwargs["pk"])
+        try:
+            services.document_delete(document=document, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("documents:delete", organization_slug=self.organization.slug, pk=document.pk)
+        messages.success(request, f"“{document.title}” and its file were deleted; its history is kept.")
+        return redirect("documents:list", organization_slug=self.organization.slug)
+
+
 class DocumentDownloadView(OrganizationPageMixin, View):
     def get(self, request, *args, **kwargs):
         return document_download_response(_document_for(self, kwargs["pk"]))

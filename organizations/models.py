@@ -74,3 +74,7 @@ class Membership(models.Model):
     @property
     def can_create(self) -> bool:
         return self.can(Capability.EDIT_ANY) or self.can(Capability.EDIT_OWN)
+
+    @property
+    def can_delete_documents(self) -> bool:
+        return self.can(Capability.DELETE_DOCUMENTS)

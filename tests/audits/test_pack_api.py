@@ -133,3 +133,26 @@ def test_the_schema_declares_the_answers(api_client):
     assert set(one["get"]["responses"]) == {"200", "401", "403", "404"}
     download = schema["paths"]["/api/v1/organizations/{organization_slug}/audit-packs/{id}/download/"]
     assert "application/pdf" in download["get"]["responses"]["200"]["content"]
+
+
+def test_an_admin_deletes_an_old_pack_and_its_file(
+    api_as, acme, alice, make_member, audit, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from core.roles import Role
+    from documents.models import GeneratedDocument
+
+    api = api_as(alice)
+    job = api.post(f"{ACME}/audit-packs/", {"audit": audit.pk, "sections": ["scope"]}, format="json").json()
+    assert document_build(job["id"]) == "done"
+    path = Path(settings.MEDIA_ROOT) / GeneratedDocument.objects.get(pk=job["id"]).file.name
+    assert path.exists()
+    officer = make_member(acme, Role.COMPLIANCE_OFFICER, "olivia")
+    assert api_as(officer).delete(job["url"]).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete(job["url"]).status_code == 204
+    assert api.get(job["url"]).status_code == 404 and not path.exists()
+    assert GeneratedDocument.history.filter(id=job["id"], history_type="-", history_user=alice).exists()

@@ -124,6 +124,7 @@ PAGES: dict[str, Page] = {
     "documents:status": page(pk="document"),
     "documents:retry": page(get=(405,), pk="document"),
     "documents:download": page(get=(404,), pk="document"),  # not built yet: no file to serve
+    "documents:delete": page(pk="document"),
     "portal:overview": page(),
     "controls:catalogue_home": page(get=(302,)),  # to the first catalogue
     "controls:catalogue": page(framework_code="framework"),
