@@ -24,6 +24,15 @@ from .factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory,
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# PBKDF2 spends most of a second per password by design, and the suite creates and signs in
+# thousands of users: tests hash with MD5 (here only; production keeps Django's default). PBKDF2
+# stays second so that a hash made elsewhere still verifies. Sign-in defences are tested on the
+# limiter and the lockout, which do not depend on the hash's cost.
+settings.PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 
 def pytest_collection_modifyitems(config, items):
     if not items:
