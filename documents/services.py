@@ -113,19 +113,18 @@ def document_delete(*, document: GeneratedDocument, actor: Actor) -> None:
     Generated files are kept until an administrator deletes them (the caller checks the role).
     A queued or running document is refused: its worker would write a file nobody could reach.
     """
-    if not document.is_finished:
-        raise ValidationError(
-            {
-                "status": f"“{document.title}” is {document.get_status_display().lower()}; "
-                "delete it once it is done or has failed."
-            }
-        )
     organization_id, document_id = document.organization_id, document.pk
     with transaction.atomic():
-        locked = GeneratedDocument.objects.select_for_update().get(pk=document_id)
-        if not locked.is_finished:  # a retry queued it meanwhile
-            raise ValidationError({"status": f"“{document.title}” was queued again meanwhile."})
-        record_delete(document, actor=actor, reason="Deleted by an administrator")
+        # Read under a lock: a retry may have queued it again since the page was shown.
+        current = GeneratedDocument.objects.select_for_update().get(pk=document_id)
+        if not current.is_finished:
+            raise ValidationError(
+                {
+                    "status": f"“{current.title}” is {current.get_status_display().lower()}; "
+                    "delete it once it is done or has failed."
+                }
+            )
+        record_delete(current, actor=actor, reason="Deleted by an administrator")
 
         def remove_files():
             files.leftovers_remove(organization_id=organization_id, document_id=document_id)
