@@ -306,6 +306,7 @@ class AssetExportView(OrganizationPageMixin, RegisterExportView):
     export_rows = staticmethod(asset_export_rows)
     title = "Assets"
     filename_part = "assets"
+    background_kind = "asset_inventory_xlsx"
 
     def get_base_queryset(self):
         return selectors.assets_with_relations(selectors.assets_for(self.organization))

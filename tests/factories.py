@@ -164,3 +164,10 @@ class TreatmentActionFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("risk.owner")
     due_date = datetime.date(2100, 1, 1)
     status = "open"
+
+
+def response_bytes(response) -> bytes:
+    """A response's body, whether it was sent whole or streamed (CSV exports stream)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from ..roles import Capability
 from .bulk_actions import BulkActions
+from .exports import export_inline_max_rows
 from .filters import RegisterFilterSet
 from .members import member_users
 from .saved_views import saved_views_for
@@ -113,6 +114,7 @@ class RegisterListView(TemplateView):
             page_size=page_size,
             can_create=self.membership.can_create,
             can_export=self.membership.can(Capability.EXPORT),
+            export_inline_max_rows=export_inline_max_rows(),
             urls=self.urls,
             noun=self.noun,
             noun_plural=self.noun_plural,

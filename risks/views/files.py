@@ -6,6 +6,7 @@ from core.registers.import_views import TableImportConfirmView, TableImportTempl
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors
+from ..documents import RISK_REGISTER_XLSX
 from ..filters import RiskFilter
 from ..tabular import RISK_COLUMNS, RISK_IMPORT, risk_export_rows
 
@@ -19,6 +20,7 @@ class RiskExportView(OrganizationPageMixin, RegisterExportView):
     export_rows = staticmethod(risk_export_rows)
     title = "Risk register"
     filename_part = "risk-register"
+    background_kind = RISK_REGISTER_XLSX
 
     def get_base_queryset(self):
         return selectors.risks_with_links(

@@ -17,6 +17,7 @@ from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
+from ..documents import RISK_REGISTER_XLSX
 from ..filters import STATUS_CHOICES, RiskFilter, cell_of
 from ..forms import (
     AcceptanceForm,
@@ -82,6 +83,10 @@ class RiskListView(OrganizationPageMixin, RegisterListView):
             "summary": summary,
             "has_records": bool(summary.total or summary.closed),
             "methodology": methodology,
+            "background_exports": [
+                (RISK_REGISTER_XLSX, "Excel workbook (.xlsx)", "bi-file-earmark-spreadsheet"),
+            ],
+            "background_export_url": reverse("documents:request", args=[self.organization.slug]),
         }
 
 

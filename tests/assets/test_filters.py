@@ -3,7 +3,7 @@
 import pytest
 
 from assets.models import Asset
-from tests.factories import AIModelFactory, AISystemFactory, AssetFactory, DatasetFactory
+from tests.factories import AIModelFactory, AISystemFactory, AssetFactory, DatasetFactory, response_bytes
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_owner_filter_takes_an_id_too(api_as, alice, bob, inventory):
 def test_the_export_applies_the_page_filters(client, alice, password, inventory):
     client.login(username="alice", password=password)
     response = client.get("/o/acme/assets/export/", {"format": "csv", "tag": "pii"})
-    text = response.content.decode("utf-8-sig")
+    text = response_bytes(response).decode("utf-8-sig")
     assert "Payroll database" in text and "Claims triage assistant" in text
     assert "Print server" not in text
 

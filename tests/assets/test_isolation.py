@@ -3,7 +3,7 @@
 import pytest
 
 from assets.models import Asset, AssetRelation
-from tests.factories import AssetFactory, AssetRelationFactory
+from tests.factories import AssetFactory, AssetRelationFactory, response_bytes
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_a_bulk_relation_cannot_reach_another_organizations_identifier(api_as, c
 def test_the_export_holds_only_the_organizations_own_assets(client, globex, charlie, password, acme_server):
     AssetFactory(organization=globex, owner=charlie, name="Globex mainframe")
     client.login(username="charlie", password=password)
-    text = client.get("/o/globex/assets/export/", {"format": "csv"}).content.decode("utf-8-sig")
+    text = response_bytes(client.get("/o/globex/assets/export/", {"format": "csv"})).decode("utf-8-sig")
     assert "Globex mainframe" in text
     assert "Acme web server" not in text
 

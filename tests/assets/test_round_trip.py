@@ -12,6 +12,7 @@ from tests.factories import (
     AssetRelationFactory,
     DatasetFactory,
     MembershipFactory,
+    response_bytes,
 )
 
 COMPARED = [c.key for c in ASSET_COLUMNS if c.key not in {"owner", "custodian", "relations"}]
@@ -67,7 +68,7 @@ def test_an_export_imported_elsewhere_reproduces_the_inventory(
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'.{fmt}"')
 
-    rows = table_read(response.content, columns=ASSET_COLUMNS, filename=f"acme.{fmt}").rows
+    rows = table_read(response_bytes(response), columns=ASSET_COLUMNS, filename=f"acme.{fmt}").rows
     imported = asset_import(organization=globex, actor=charlie, rows=rows, filename=f"acme.{fmt}")
     assert len(imported) == 4
     assert _inventory(globex) == _inventory(acme_inventory)

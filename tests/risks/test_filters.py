@@ -6,7 +6,7 @@ import pytest
 
 from controls.models import Control
 from risks.models import RiskAsset, RiskControl
-from tests.factories import AIRiskFactory, RiskFactory
+from tests.factories import AIRiskFactory, RiskFactory, response_bytes
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_filters_combine_and_sort_by_level(api_as, acme, alice, register):
 
 def test_the_export_follows_the_filters(client, acme, alice, register, password):
     client.login(username="alice", password=password)
-    content = client.get("/o/acme/risks/export/", {"format": "csv", "category": "ai"}).content.decode(
+    content = response_bytes(client.get("/o/acme/risks/export/", {"format": "csv", "category": "ai"})).decode(
         "utf-8-sig"
     )
     lines = content.strip().splitlines()

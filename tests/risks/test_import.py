@@ -11,6 +11,7 @@ from core.tabular import table_read
 from risks import services
 from risks.models import Risk
 from risks.tabular import RISK_COLUMNS, risk_import, risk_import_preview
+from tests.factories import response_bytes
 
 HEADER = (
     "reference,title,category,owner,threat,affects_availability,ai_harm_area,assets,"
@@ -164,7 +165,7 @@ def test_an_export_imports_back_into_the_same_register(
 
     client.login(username="alice", password=password)
     for fmt in ("csv", "xlsx"):
-        exported = client.get("/o/acme/risks/export/", {"format": fmt}).content
+        exported = response_bytes(client.get("/o/acme/risks/export/", {"format": fmt}))
         for risk in Risk.objects.all():
             services.risk_delete(risk=risk, actor=alice)
         upload = io.BytesIO(exported)

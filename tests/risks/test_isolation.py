@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from risks import services
 from risks.models import Risk, TreatmentAction
-from tests.factories import AssetFactory, TreatmentActionFactory
+from tests.factories import AssetFactory, TreatmentActionFactory, response_bytes
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_the_globex_register_lists_nothing_of_acme(client, acme_data, charlie, p
     client.login(username="charlie", password=password)
     page = client.get("/o/globex/risks/").content.decode()
     assert "Acme secret risk" not in page
-    export = client.get("/o/globex/risks/export/", {"format": "csv"}).content.decode("utf-8-sig")
+    export = response_bytes(client.get("/o/globex/risks/export/", {"format": "csv"})).decode("utf-8-sig")
     assert "Acme secret risk" not in export
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.roles import Role
 from soa.models import SoAVersion
 from soa.services import soa_entry_update, soa_version_approve
+from tests.factories import response_bytes
 
 from .conftest import decide_all, entry
 
@@ -115,7 +116,7 @@ def test_a_version_exports_its_frozen_rows_as_xlsx_and_csv(client, acme, alice):
     assert by_ref["5.1"][header.index("Implementation status")] == "not_started"  # frozen, not live
     csv = client.get(url + "?format=csv")
     assert csv["Content-Disposition"].startswith('attachment; filename="acme-soa-v1-')
-    assert csv.content.decode("utf-8-sig").count("\n") >= 132
+    assert response_bytes(csv).decode("utf-8-sig").count("\n") >= 132
 
 
 def test_the_live_soa_exports_with_the_page_filters(client, acme, alice, bob):
@@ -126,7 +127,7 @@ def test_the_live_soa_exports_with_the_page_filters(client, acme, alice, bob):
     rows = list(workbook.active.iter_rows(values_only=True))
     header = rows[0]
     assert [r[header.index("Reference")] for r in rows[1:] if r[0]] == ["5.1"]
-    everything = client.get(url + "?format=csv").content.decode("utf-8-sig")
+    everything = response_bytes(client.get(url + "?format=csv")).decode("utf-8-sig")
     assert "A.10.4" in everything and "8.34" in everything
     client.force_login(bob)  # a viewer reads but does not export
     assert client.get(url + "?format=csv").status_code == 403
