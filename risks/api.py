@@ -73,7 +73,7 @@ class RiskViewSet(OrganizationRecordViewSet):
 
     def get_base_queryset(self):
         return selectors.risks_with_links(
-            Risk.objects.select_related("owner", "accepted_by").prefetch_related("assets", "actions__owner")
+            Risk.objects.select_related("owner", "accepted_by").prefetch_related("actions__owner")
         )
 
     def get_queryset(self):

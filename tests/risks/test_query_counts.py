@@ -44,7 +44,7 @@ def test_the_api_list_query_count_does_not_grow(
 ):
     _fill(acme, alice, olivia, count)
     client = api_as(alice)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get("/api/v1/organizations/acme/risks/", {"page_size": 100})
     assert response.status_code == 200
     assert response.json()["count"] == count
