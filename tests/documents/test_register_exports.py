@@ -71,8 +71,8 @@ def test_a_large_xlsx_is_offered_in_the_background_and_the_get_writes_nothing(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Export 5 rows" not in html  # the count is of the filtered rows: three
-    assert "Export 3 rows of the risk register" in html
+    assert "export 5 rows" not in html  # the count is of the filtered rows: three
+    assert "Risk register: export 3 rows to Excel" in html
     action, fields = _form_fields(html, "export-background-submit")
     assert action == "/o/acme/documents/request/"
     assert ("kind", "risk_register_xlsx") in fields
