@@ -140,8 +140,8 @@ def _prepare(args):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
+    from api_tokens.services import api_token_create
     from controls.models import Framework
     from organizations.models import Organization
     from portal.scale_seed import scale_seed
@@ -162,11 +162,11 @@ def _prepare(args):
     officer = organization.memberships.get(user__username=f"{slug}-officer").user
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(officer.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = officer.get_session_auth_hash()
     store.create()
-    token, _ = Token.objects.get_or_create(user=officer)
-    return organization, officer, store.session_key, token.key, settings.SESSION_COOKIE_NAME
+    issued = api_token_create(user=officer, name="benchmark")
+    return organization, officer, store.session_key, issued.secret, settings.SESSION_COOKIE_NAME
 
 
 def _sizes(organization) -> dict:

@@ -165,13 +165,18 @@ def scale_seed(
     password: str = "",
     stdout=None,
     slug_prefix: str = "scale",
+    first: int = 1,
 ) -> list[SeededOrganization]:
     """Create ``orgs`` organizations of ``assets`` assets and ``risks`` risks each
-    (slugs ``<slug_prefix>-<seed>-<n>``); an organization whose slug exists is left
-    as it is and skipped. ``password`` is every seeded account's (unusable if empty)."""
+    (slugs ``<slug_prefix>-<seed>-<n>``, n from ``first``); an organization whose slug exists
+    is left as it is and skipped. ``password`` is every seeded account's (unusable if empty).
+
+    Organization n is the same whatever else is seeded (its random stream is ``seed:n``), so
+    ``first=n, orgs=1`` in an empty database gives the n-th organization of a large one alone.
+    """
     password_hash = make_password(password) if password else make_password(None)
     seeded = []
-    for number in range(1, orgs + 1):
+    for number in range(first, first + orgs):
         slug = f"{slug_prefix}-{seed}-{number}"
         if Organization.objects.filter(slug=slug).exists():
             _say(stdout, f"  {slug}: exists, skipped")

@@ -31,29 +31,41 @@ class Command(BaseCommand):
             "--risks", type=int, help="Risks per seeded organization (default: half the assets)."
         )
         parser.add_argument("--seed", type=int, default=1, help="Same seed, same organizations (default 1).")
+        parser.add_argument(
+            "--first",
+            type=int,
+            default=1,
+            help="Number of the first organization (default 1): --first 50 --orgs 1 seeds the 50th alone.",
+        )
 
-    def handle(self, *args, username, orgs, assets, risks, seed, **options):
+    def handle(self, *args, username, orgs, assets, risks, seed, first, **options):
         password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         if orgs is not None or assets is not None or risks is not None:
-            self._scale(orgs=orgs or 1, assets=assets, risks=risks, seed=seed, password=password)
+            self._scale(orgs=orgs or 1, assets=assets, risks=risks, seed=seed, first=first, password=password)
         else:
             self._demo(username=username, password=password)
 
-    def _scale(self, *, orgs, assets, risks, seed, password):
+    def _scale(self, *, orgs, assets, risks, seed, first, password):
         assets = 1000 if assets is None else assets
         risks = assets // 2 if risks is None else risks
         self.stdout.write(
             f"Seeding {orgs} organization(s) of {assets} assets and {risks} risks, seed {seed}:"
         )
         seeded = scale_seed(
-            orgs=orgs, assets=assets, risks=risks, seed=seed, password=password, stdout=self.stdout
+            orgs=orgs,
+            assets=assets,
+            risks=risks,
+            seed=seed,
+            first=first,
+            password=password,
+            stdout=self.stdout,
         )
         if seeded:
-            first = seeded[0]
+            one = seeded[0]
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"\n  First organization: {first.organization.name} (/o/{first.organization.slug}/)"
-                    f"\n  Sign in as:         {first.admin.username} / {password}"
+                    f"\n  First organization: {one.organization.name} (/o/{one.organization.slug}/)"
+                    f"\n  Sign in as:         {one.admin.username} / {password}"
                     " (every seeded account has this password)\n"
                 )
             )
