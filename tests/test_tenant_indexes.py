@@ -48,7 +48,7 @@ def _tenant_tables() -> dict[str, list[dict]]:
                 tables[table] = [
                     {"name": name, **info}
                     for name, info in constraints.items()
-                    if not info["primary_key"] and not info["foreign_key"] and info["columns"]
+                    if not info["foreign_key"] and info["columns"]
                 ]
     return tables
 
@@ -63,7 +63,9 @@ def test_every_tenant_table_has_an_index_leading_with_the_organization():
     missing = [
         table
         for table, indexes in _tenant_tables().items()
-        if not any(i["columns"][0] == TENANT for i in indexes if i["index"] or i["unique"])
+        if not any(
+            i["columns"][0] == TENANT for i in indexes if i["index"] or i["unique"] or i["primary_key"]
+        )
     ]
     assert not missing, f"Tables without an index leading with {TENANT}: {missing}"
 
@@ -74,6 +76,7 @@ def test_every_unique_key_of_a_tenant_table_leads_with_the_organization():
         for table, indexes in _tenant_tables().items()
         for i in indexes
         if i["unique"]
+        and not i["primary_key"]
         and len(i["columns"]) > 1
         and i["columns"][0] != TENANT
         and (table, tuple(i["columns"])) not in PARENT_LED_UNIQUES
