@@ -489,3 +489,19 @@ class AssetRelation(OrganizationOwned):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class InventoryGeneration(models.Model):
+    """How many times the organization's inventory has been written: the asset and
+    relation services raise it in the writing transaction, and the list page's
+    figures over the whole inventory are cached under it (``selectors.inventory_figures``),
+    so a write makes every web process read fresh figures. Not a GRC record: no history."""
+
+    # CASCADE: the counter is part of the organization's inventory, nothing points at it.
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Inventory of organization {self.organization_id}, generation {self.number}"

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.functions import Length, Lower
 
 from core.deletion import DeletionImpact, record_delete_with_impact
@@ -34,6 +35,7 @@ from .models import (
     IDENTIFIER_PREFIX,
     Asset,
     AssetRelation,
+    InventoryGeneration,
     RelationType,
     relation_kind_errors,
 )
@@ -159,6 +161,18 @@ def _apply(asset: Asset, values: Mapping[str, Any]) -> list[str]:
     return values_apply(asset, values, writable=ASSET_WRITABLE_FIELDS, noun="asset", strip=False)
 
 
+def inventory_changed(organization: Organization) -> None:
+    """Raise the organization's inventory generation (``InventoryGeneration``), in the
+    caller's transaction, so the figures cached under the old one are not read again."""
+    if InventoryGeneration.objects.filter(organization=organization).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            InventoryGeneration.objects.create(organization=organization, number=1)
+    except IntegrityError:  # another write created it first
+        InventoryGeneration.objects.filter(organization=organization).update(number=F("number") + 1)
+
+
 # --- One asset ---------------------------------------------------------------
 
 
@@ -200,7 +214,9 @@ def asset_create(*, organization: Organization, actor: Actor, values: Mapping[st
                     asset.identifier = _identifier_take(organization)
                 else:
                     _identifier_note(organization, asset.identifier)
-                return record_save(asset, actor=actor, reason="Asset registered")
+                saved = record_save(asset, actor=actor, reason="Asset registered")
+                inventory_changed(organization)
+                return saved
         except IntegrityError:
             # Someone else took the identifier between our read and our write.
             asset.pk = None
@@ -241,7 +257,9 @@ def asset_update(*, asset: Asset, actor: Actor, values: Mapping[str, Any]) -> As
                 asset.identifier = _identifier_take(organization)
             elif "identifier" in values:
                 _identifier_note(organization, asset.identifier)
-            return record_save(asset, actor=actor, reason="Asset changed", update_fields=update_fields)
+            saved = record_save(asset, actor=actor, reason="Asset changed", update_fields=update_fields)
+            inventory_changed(organization)
+            return saved
     except IntegrityError:
         raise ValidationError({"identifier": _IDENTIFIER_TAKEN}) from None
 
@@ -254,7 +272,10 @@ def asset_delete(*, asset: Asset, actor: Actor) -> DeletionImpact:
     """
     membership = _acting_membership(asset.organization, actor)
     _ensure_can_edit(membership, asset)
-    return record_delete_with_impact(asset, actor=actor, reason="Asset deleted")
+    with transaction.atomic():
+        impact = record_delete_with_impact(asset, actor=actor, reason="Asset deleted")
+        inventory_changed(asset.organization)
+    return impact
 
 
 # --- Relations ---------------------------------------------------------------
@@ -280,13 +301,17 @@ def asset_relation_create(
     relation = AssetRelation(organization=organization, source=source, target=target, type=type, note=note)
     relation.full_clean()
     with transaction.atomic():
-        return record_save(relation, actor=actor, reason="Assets linked")
+        saved = record_save(relation, actor=actor, reason="Assets linked")
+        inventory_changed(organization)
+        return saved
 
 
 def asset_relation_delete(*, relation: AssetRelation, actor: Actor) -> None:
     membership = _acting_membership(relation.organization, actor)
     _ensure_can_edit(membership, relation.source)
-    record_delete(relation, actor=actor, reason="Assets unlinked")
+    with transaction.atomic():
+        record_delete(relation, actor=actor, reason="Assets unlinked")
+        inventory_changed(relation.organization)
 
 
 # --- Many assets at once (import, API bulk) --------------------------------
@@ -476,4 +501,5 @@ def asset_bulk_create(
             for source, relation_type, target in plan.links
         ]
         bulk_insert(relations, AssetRelation, actor=actor, reason=reason)
+        inventory_changed(organization)
     return assets

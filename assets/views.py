@@ -67,7 +67,8 @@ class AssetListView(OrganizationPageMixin, RegisterListView):
         return selectors.assets_for(self.organization)
 
     def get_extra_context(self):
-        summary = selectors.asset_summary(selectors.assets_for(self.organization))
+        figures = selectors.inventory_figures(self.organization)
+        summary = figures["summary"]
         return {
             "kind_groups": _kind_groups(),
             "group_choices": AssetGroup.choices,
@@ -76,7 +77,7 @@ class AssetListView(OrganizationPageMixin, RegisterListView):
             "lifecycle_choices": LifecycleStatus.choices,
             "risk_class_choices": AIRiskClass.choices,
             "members": members_sorted(self.organization),
-            "tags_in_use": selectors.asset_tags_in_use(self.organization),
+            "tags_in_use": figures["tags"],
             "summary": summary,
             "has_records": bool(summary["total"]),
             "background_exports": [

@@ -10,6 +10,24 @@ class OrganizationQuerySet(models.QuerySet):
         return self.filter(organization=organization)
 
 
+class OrganizationHistoricalRecords(HistoricalRecords):
+    """History whose table is indexed for reading one organization's rows newest
+    first: the audit trail takes ``ORDER BY history_date DESC, history_id DESC
+    LIMIT n`` of each historical table under ``organization_id = …``, which without
+    this index sorts every row of the organization (issue 14)."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = (
+            *options.get("indexes", ()),
+            models.Index(
+                fields=["organization", "history_date", "history_id"],
+                name=f"{model._meta.db_table[:16]}_org_hist_idx",
+            ),
+        )
+        return options
+
+
 class OrganizationOwned(models.Model):
     """Base of every GRC record: it belongs to one organization and keeps history.
 
@@ -24,7 +42,7 @@ class OrganizationOwned(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(inherit=True)
+    history = OrganizationHistoricalRecords(inherit=True)
 
     objects = OrganizationQuerySet.as_manager()
 

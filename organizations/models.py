@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import OrganizationQuerySet
+from core.models import OrganizationHistoricalRecords, OrganizationQuerySet
 from core.roles import Capability, Role, role_can
 
 
@@ -36,7 +36,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = OrganizationHistoricalRecords()
 
     objects = OrganizationQuerySet.as_manager()
 

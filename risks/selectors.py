@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -519,6 +519,12 @@ def ai_systems_for(organization: Organization) -> QuerySet[Asset]:
     return (
         Asset.objects.for_organization(organization).filter(kind=AssetKind.AI_SYSTEM).order_by("name", "id")
     )
+
+
+def unassessed_ai_systems(organization: Organization) -> QuerySet[Asset]:
+    """The organization's AI systems with no impact assessment yet, by name."""
+    assessed = ImpactAssessment.objects.filter(organization=organization, ai_system=OuterRef("pk"))
+    return ai_systems_for(organization).exclude(Exists(assessed))
 
 
 def asset_ids_named(organization: Organization, value: str) -> list[int]:

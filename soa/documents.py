@@ -320,7 +320,7 @@ def build_soa_version_pdf(document, progress) -> bytes:
 
 
 def build_soa_draft_pdf(document, progress) -> bytes:
-    entries = list(selectors.entries_for(document.organization))
+    entries = list(selectors.entries_with_risks_for(document.organization))
     rows = [version_row_from_entry(entry, position=n) for n, entry in enumerate(entries, start=1)]
     progress(10)
     return _render(

@@ -1,23 +1,31 @@
 """Reads of the Statement of Applicability. Every query starts from the organization.
 
 ``entries_for`` is the one queryset every list, export, PDF and API endpoint
-starts from: each row comes with its control, owner, stored reasons, the risks
-the register treats with its control (the derived ``risk_treatment`` reason) and
-the annotations the consistency checks read (``soa.checks``), in a fixed number
-of queries whatever the number of rows.
+starts from: each row comes with its control, owner, stored reasons, the number
+of risks the register treats with its control (the derived ``risk_treatment``
+reason) and the annotations the consistency checks read (``soa.checks``), in a
+fixed number of queries whatever the number of rows. ``entries_with_risks_for``
+adds the treating risks themselves, for what freezes or files the rows (versions,
+PDFs, exports); pages and the API show the count and link to the register, since
+at scale a control treats dozens of risks and 131 rows listing them all weighed
+1.5 MB (issue 14).
 """
 
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField as BooleanOutput
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.template.defaultfilters import pluralize
+from django.utils.http import urlencode
 
 from assets.models import Asset, AssetKind, LifecycleStatus
 from controls.models import Framework, Mapping
 from controls.selectors import ISO27001, ISO42001
 from organizations.models import Organization
 from risks.models import PENDING_ACTION_STATUSES, RiskControl, RiskStatus, TreatmentAction
+from risks.selectors import control_label
 
 from .checks import AI_FRAMEWORK, AI_SYSTEM_CONTROLS, CHECKS, any_problem, problems_of
 from .models import ImplementationStatus, ReasonKind, SoAEntry, SoAReason, SoAVersion, SoAVersionRow
@@ -43,8 +51,10 @@ def _annotated(queryset: QuerySet[SoAEntry], organization: Organization) -> Quer
         risk__control_links__control_id=OuterRef("control_id"),
     ).exclude(risk__status=RiskStatus.CLOSED)
     ai_systems = _ai_systems(organization)
+    treating_count = treating.order_by().values("control_id").annotate(count=Count("pk")).values("count")
     return queryset.annotate(
         treats_risk=Exists(treating),
+        treating_risk_count=Coalesce(Subquery(treating_count), 0),
         has_stored_reason=Exists(SoAReason.objects.filter(entry_id=OuterRef("pk"))),
         has_open_actions=Exists(open_actions),
         needed_for_ai=Case(
@@ -71,13 +81,18 @@ def entries_for(organization: Organization) -> QuerySet[SoAEntry]:
     queryset = (
         SoAEntry.objects.for_organization(organization)
         .select_related("control__framework", "control__group", "owner")
-        .prefetch_related(
-            Prefetch("reasons", queryset=SoAReason.objects.order_by("kind")),
-            Prefetch("control__risk_links", queryset=_treating_links(organization), to_attr="treating_links"),
-        )
+        .prefetch_related(Prefetch("reasons", queryset=SoAReason.objects.order_by("kind")))
         .order_by("control__framework__order", "control__order")
     )
     return _annotated(queryset, organization)
+
+
+def entries_with_risks_for(organization: Organization) -> QuerySet[SoAEntry]:
+    """``entries_for`` with each row's treating risks, for what freezes or files the
+    rows whole: versions, their PDFs, exports."""
+    return entries_for(organization).prefetch_related(
+        Prefetch("control__risk_links", queryset=_treating_links(organization), to_attr="treating_links")
+    )
 
 
 def entry_get(*, organization: Organization, entry_id) -> SoAEntry:
@@ -89,24 +104,40 @@ def entry_get(*, organization: Organization, entry_id) -> SoAEntry:
 
 
 def treating_risks(entry: SoAEntry) -> list:
-    """The risks whose treatment uses the row's control (from ``entries_for``'s prefetch)."""
+    """The risks whose treatment uses the row's control (from ``entries_with_risks_for``'s prefetch)."""
     return [link.risk for link in getattr(entry.control, "treating_links", [])]
 
 
+def treating_risks_query(entry: SoAEntry) -> str:
+    """The register's query string for the risks that make the row's control a
+    treatment (open risks treated with it), as the page and the API link it."""
+    return urlencode({"control": control_label(entry.control), "status": "open"})
+
+
 def reasons_of(entry: SoAEntry) -> list[dict]:
-    """The row's reasons for inclusion: the recorded ones, then the one derived from the register."""
+    """The row's reasons for inclusion: the recorded ones, then the one derived from
+    the register. The derived one counts the treating risks; it lists them
+    (``risks``) only for rows from ``entries_with_risks_for``."""
     reasons = [
-        {"kind": r.kind, "label": r.get_kind_display(), "note": r.note, "risks": []}
+        {"kind": r.kind, "label": r.get_kind_display(), "note": r.note, "risks": [], "risk_count": 0}
         for r in entry.reasons.all()
     ]
-    risks = treating_risks(entry)
-    if risks:
+    listed = hasattr(entry.control, "treating_links")
+    risks = treating_risks(entry) if listed else []
+    count = len(risks) if listed else getattr(entry, "treating_risk_count", 0)
+    if count:
+        if listed:
+            note = "Treats " + ", ".join(f"{r.reference} {r.title}" for r in risks)
+        else:
+            note = f"Treats {count} risk{pluralize(count)} of the register"
         reasons.append(
             {
                 "kind": ReasonKind.RISK_TREATMENT.value,
                 "label": ReasonKind.RISK_TREATMENT.label,
-                "note": "Treats " + ", ".join(f"{r.reference} {r.title}" for r in risks),
+                "note": note,
                 "risks": [{"reference": r.reference, "title": r.title} for r in risks],
+                "risk_count": count,
+                "risks_query": treating_risks_query(entry),
             }
         )
     return reasons

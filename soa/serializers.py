@@ -3,6 +3,7 @@ prefetched), so serializing a page of rows costs no query per row."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from assets.serializers import MemberField
 from core.api.schema import FieldErrorsSerializer
@@ -23,11 +24,6 @@ class SoAControlSerializer(serializers.Serializer):
     theme_title = serializers.CharField(source="group.title")
 
 
-class RiskRefSerializer(serializers.Serializer):
-    reference = serializers.CharField(help_text="The risk's reference, e.g. R-004.")
-    title = serializers.CharField()
-
-
 class ReasonSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ReasonKind.choices,
@@ -35,9 +31,21 @@ class ReasonSerializer(serializers.Serializer):
         "derived from the risk register.",
     )
     note = serializers.CharField(max_length=500, help_text="Why, in a line.")
-    risks = RiskRefSerializer(
-        many=True, read_only=True, help_text="For risk_treatment: the risks whose treatment uses the control."
+    risk_count = serializers.IntegerField(
+        read_only=True, help_text="For risk_treatment: the open risks treated with the control; else 0."
     )
+    risks_url = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="For risk_treatment: the risk list endpoint filtered to those risks; else null.",
+    )
+
+
+def _risks_url(organization, reason: dict, request) -> str | None:
+    if not reason["risk_count"]:
+        return None
+    url = reverse("api:risk-list", kwargs={"organization_slug": organization.slug}, request=request)
+    return f"{url}?{reason['risks_query']}"
 
 
 @extend_schema_field(ReasonSerializer(many=True))
@@ -51,8 +59,16 @@ class ReasonsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, entry):
+        request = self.context.get("request")
+        organization = self.context.get("organization") or entry.organization
         return [
-            {"kind": r["kind"], "note": r["note"], "risks": r["risks"]} for r in selectors.reasons_of(entry)
+            {
+                "kind": r["kind"],
+                "note": r["note"],
+                "risk_count": r["risk_count"],
+                "risks_url": _risks_url(organization, r, request),
+            }
+            for r in selectors.reasons_of(entry)
         ]
 
     def to_internal_value(self, data):

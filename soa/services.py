@@ -434,7 +434,7 @@ def soa_version_approve(*, organization: Organization, actor: Actor, change_summ
         raise ValidationError({"change_summary": ["Say what this version changes."]})
     # Serialize approvals of one organization, so that two cannot take the same number.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    entries = list(selectors.entries_for(organization))
+    entries = list(selectors.entries_with_risks_for(organization))
     blocking = approval_blockers(entries)
     if blocking:
         raise SoAApprovalBlocked(blocking)

@@ -37,7 +37,7 @@ def _cells(row: SoAVersionRow) -> list:
 
 
 def soa_export_rows(entries: Iterable[SoAEntry]) -> Iterator[list]:
-    """The live rows (from ``selectors.entries_for``), one list of cells each."""
+    """The live rows (from ``selectors.entries_with_risks_for``), one list of cells each."""
     for position, entry in enumerate(entries, start=1):
         yield _cells(version_row_from_entry(entry, position=position))
 

@@ -109,7 +109,7 @@ TRAIL = "/api/v1/organizations/acme/activity/"
 #: The most each may cost, whatever the number of records.
 CEILINGS = {
     "/o/acme/risks/heat-maps/": 12,  # 11, plus the navigation's My work and bell counts (one query)
-    "/o/acme/risks/impact-assessments/": 10,
+    "/o/acme/risks/impact-assessments/": 11,  # 10, plus the count of the paged assessments
     "/api/v1/organizations/": 5,
     "/api/v1/organizations/acme/members/": 5,
     "/api/v1/organizations/acme/asset-relations/": 5,

@@ -3,6 +3,7 @@ review and sign-off, versions, and raising register risks from impacts."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -22,17 +23,29 @@ def _detail(organization, assessment):
 
 
 class AssessmentListView(OrganizationPageMixin, TemplateView):
-    """The latest version of each AI system's assessment, and the AI systems not yet assessed."""
+    """The latest version of each AI system's assessment, a page at a time, and the
+    first AI systems not yet assessed with how many there are (an inventory of
+    thousands of AI systems must not make the page list them all)."""
 
     template_name = "risks/assessment_list.html"
+    page_size = 50
+    unassessed_shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        assessments = list(selectors.latest_assessments(self.organization))
-        assessed = {a.ai_system_id for a in assessments}
+        page = Paginator(selectors.latest_assessments(self.organization), self.page_size).get_page(
+            self.request.GET.get("page")
+        )
+        unassessed = selectors.unassessed_ai_systems(self.organization)
+        shown = list(unassessed[: self.unassessed_shown])
+        count = len(shown) if len(shown) < self.unassessed_shown else unassessed.count()
         context.update(
-            assessments=assessments,
-            unassessed=[s for s in selectors.ai_systems_for(self.organization) if s.pk not in assessed],
+            assessments=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            unassessed=shown,
+            unassessed_count=count,
+            unassessed_more=count - len(shown),
             can_create=self.membership.can_create,
         )
         return context

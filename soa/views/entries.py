@@ -116,7 +116,7 @@ class SoAExportView(OrganizationPageMixin, RegisterExportView):
     filename_part = "soa"
 
     def get_base_queryset(self):
-        return selectors.entries_for(self.organization)
+        return selectors.entries_with_risks_for(self.organization)
 
 
 class SoAEntryHistoryView(OrganizationRecordHistoryView):

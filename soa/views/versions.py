@@ -47,7 +47,7 @@ class VersionApproveView(OrganizationPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = list(selectors.entries_for(self.organization))
+        entries = list(selectors.entries_with_risks_for(self.organization))
         latest = selectors.version_latest(self.organization)
         live_rows = [version_row_from_entry(e, position=i) for i, e in enumerate(entries, start=1)]
         changes = rows_diff(selectors.version_rows(latest), live_rows) if latest else None

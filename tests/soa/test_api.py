@@ -72,10 +72,13 @@ def test_a_row_reads_its_derived_reason_and_its_problems(api_as, acme, alice):
     assert body["reasons"] == [
         {
             "kind": "risk_treatment",
-            "note": f"Treats {risk.reference} {risk.title}",
-            "risks": [{"reference": risk.reference, "title": risk.title}],
+            "note": "Treats 1 risk of the register",
+            "risk_count": 1,
+            "risks_url": f"http://testserver{BASE}/risks/?control=ISO27001%3A8.13&status=open",
         }
     ]
+    treating = api_as(alice).get(body["reasons"][0]["risks_url"]).json()
+    assert [r["reference"] for r in treating["results"]] == [risk.reference]
     assert [p["code"] for p in body["problems"]] == ["treats_risk_but_excluded"]
 
 

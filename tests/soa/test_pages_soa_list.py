@@ -132,3 +132,15 @@ def test_a_contributor_may_edit_only_the_rows_they_own(client, acme, carol):
     html = client.get(_url()).content.decode()
     assert html.count('data-testid="edit-row"') == 1
     assert f'hx-get="/o/acme/soa/{mine.pk}/edit/"' in html
+
+
+def test_a_row_counts_its_treating_risks_and_links_to_them_in_the_register(client, acme, alice):
+    first = risk_treated_by(acme, alice, "8.13")
+    second = risk_treated_by(acme, alice, "8.13", title="Disk failure loses the backups")
+    client.force_login(alice)
+    html = client.get(_url(framework=ISO27001)).content.decode()
+    link = reverse("risks:list", args=["acme"]) + "?control=ISO27001%3A8.13&amp;status=open"
+    assert f'<a href="{link}" data-testid="treating-risks">2 risks</a>' in html
+    assert first.reference not in html
+    register = client.get(link.replace("&amp;", "&")).context["records"]
+    assert {r.reference for r in register} == {first.reference, second.reference}

@@ -6,9 +6,9 @@ from .conftest import control, entry, risk_treated_by
 
 
 def _reasons(organization, reference):
-    return selectors.reasons_of(
-        selectors.entry_get(organization=organization, entry_id=entry(organization, reference).pk)
-    )
+    """The reasons as versions and PDFs freeze them: with the treating risks listed."""
+    row = selectors.entries_with_risks_for(organization).get(pk=entry(organization, reference).pk)
+    return selectors.reasons_of(row)
 
 
 def test_a_control_treating_a_risk_shows_risk_treatment_with_the_risk_reference(acme, alice):
@@ -16,8 +16,19 @@ def test_a_control_treating_a_risk_shows_risk_treatment_with_the_risk_reference(
     [reason] = _reasons(acme, "8.13")
     assert reason["kind"] == "risk_treatment"
     assert reason["risks"] == [{"reference": risk.reference, "title": risk.title}]
+    assert reason["risk_count"] == 1
     assert risk.reference in reason["note"]
     assert _reasons(acme, "8.14") == []
+
+
+def test_pages_and_the_api_count_the_treating_risks_without_listing_them(acme, alice):
+    risk_treated_by(acme, alice, "8.13")
+    risk_treated_by(acme, alice, "8.13", title="Disk failure loses the backups")
+    [reason] = selectors.reasons_of(selectors.entry_get(organization=acme, entry_id=entry(acme, "8.13").pk))
+    assert reason["risk_count"] == 2
+    assert reason["risks"] == []
+    assert reason["note"] == "Treats 2 risks of the register"
+    assert reason["risks_query"] == "control=ISO27001%3A8.13&status=open"
 
 
 def test_the_reason_follows_the_risk_as_its_treatment_changes(acme, alice):
