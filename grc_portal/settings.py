@@ -386,8 +386,9 @@ DOCUMENT_TIME_LIMIT = envint("DOCUMENT_TIME_LIMIT", DOCUMENT_SOFT_TIME_LIMIT + 6
 # A kind registered in parts (documents.registry.Parts) fans its parts out to the pdf queue's workers
 # when its plan is long enough; off, one worker renders them in turn (decision 0014).
 DOCUMENT_PARALLEL_PARTS = envbool("DOCUMENT_PARALLEL_PARTS", True)
-# The audit pack's long sections (risks, assets, SoA rows) are cut into parts of this many rows,
-# each rendered on its own (by several workers when the pack is split); docs/decisions/0015.
+# The audit pack's long sections (risks, assets, SoA rows) are cut into parts of this many asset rows,
+# or as many rows of another register as cost the same (audits.pack.build.RowPart.cost), each
+# rendered on its own (by several workers when the pack is split); docs/decisions/0015.
 AUDIT_PACK_ROWS_PER_PART = envint("AUDIT_PACK_ROWS_PER_PART", 1000)
 # A register's XLSX export of more rows than this is built by a worker (a generated document)
 # instead of inside the request: 10,000 assets took 28 s in the request. CSV always streams.

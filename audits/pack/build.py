@@ -8,7 +8,9 @@ and a table of contents with continuous page numbers (``documents.pdf.pdf_assemb
 A part key names what it prints: ``scope``, ``checklist``, ``findings``, ``impact``, ``gap`` (one
 part each); ``soa``, ``risks``, ``assets`` (the section's first pages: summary, heat maps) followed
 by ``soa:0-1000``, ``risks:1000-2000``, ``assets:0-1000``, ``ai:0-40`` — rows ``start`` to ``end``
-of the section's register in its stable order, at most ``AUDIT_PACK_ROWS_PER_PART`` of them.
+of the section's register in its stable order. Parts are sized by cost so that parallel parts take
+about the same time: ``AUDIT_PACK_ROWS_PER_PART`` asset rows, or as many rows of another register as
+cost the same to lay out (``RowPart.cost``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,12 @@ class RowPart:
     count: Callable
     context: Callable
     label: str
+    #: CPU per row relative to an asset row (WeasyPrint layout; docs/performance.md, "Audit pack"):
+    #: a part holds ``AUDIT_PACK_ROWS_PER_PART / cost`` rows, so parallel parts take about as long.
+    cost: float = 1.0
+
+    def part_size(self) -> int:
+        return max(1, int(rows_per_part() / self.cost))
 
 
 SECTIONS: tuple[PackSection, ...] = (
@@ -76,7 +84,14 @@ SECTIONS: tuple[PackSection, ...] = (
         orientation="landscape",
         context=lambda scope: {"summary": content.soa_summary(scope), "version": scope.audit.soa_version},
         rows=(
-            RowPart("soa", "audits/pack/soa_rows.html", content.soa_count, content.soa_context, "SoA rows"),
+            RowPart(
+                "soa",
+                "audits/pack/soa_rows.html",
+                content.soa_count,
+                content.soa_context,
+                "SoA rows",
+                cost=6.0,  # the SoA PDF's tables, several lines a row; estimated, not measured
+            ),
         ),
     ),
     PackSection(
@@ -88,7 +103,12 @@ SECTIONS: tuple[PackSection, ...] = (
         context=content.risks_overview,
         rows=(
             RowPart(
-                "risks", "audits/pack/risks_rows.html", content.risks_count, content.risks_context, "Risks"
+                "risks",
+                "audits/pack/risks_rows.html",
+                content.risks_count,
+                content.risks_context,
+                "Risks",
+                cost=1.3,
             ),
         ),
     ),
@@ -113,6 +133,7 @@ SECTIONS: tuple[PackSection, ...] = (
                 content.ai_systems_count,
                 content.ai_systems_context,
                 "AI systems",
+                cost=2.0,
             ),
         ),
     ),
@@ -148,6 +169,7 @@ def section_choices() -> list[PackSection]:
 
 
 def rows_per_part() -> int:
+    """Asset rows per part; the other registers' parts hold rows of the same total cost."""
     return max(1, int(settings.AUDIT_PACK_ROWS_PER_PART))
 
 
@@ -234,12 +256,11 @@ def _sections_of(document: GeneratedDocument) -> list[PackSection]:
 def plan(document: GeneratedDocument) -> list[str]:
     """The part keys in document order: one count query per register, nothing rendered."""
     scope = content.scope_of(_audit_of(document))
-    size = rows_per_part()
     keys: list[str] = []
     for section in _sections_of(document):
         keys.append(section.code)
         for row in section.rows:
-            total = row.count(scope)
+            total, size = row.count(scope), row.part_size()
             keys += [f"{row.key}:{start}-{min(start + size, total)}" for start in range(0, total, size)]
     return keys
 
