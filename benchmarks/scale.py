@@ -75,11 +75,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: The server's key when none is set; ``_prepare`` signs the session with the same one.
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"  # noqa: S105 — loopback only
+
+
 def _server_environment() -> dict:
     environment = dict(os.environ)
     environment.update(
         DEBUG="false",
-        SECRET_KEY=environment.get("SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789",
+        SECRET_KEY=environment.get("SECRET_KEY") or BENCH_SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",
@@ -133,6 +137,8 @@ def _prepare(args):
     """Seed (when missing) and answer the organization, its officer, a session key and a token."""
     import django
 
+    # The session's auth hash is signed with SECRET_KEY: the server's, not the embedded one.
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     django.setup()
     from importlib import import_module
 
@@ -165,7 +171,9 @@ def _prepare(args):
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = officer.get_session_auth_hash()
     store.create()
-    issued = api_token_create(user=officer, name="benchmark")
+    issued = api_token_create(
+        user=officer, name="benchmarks.scale", organization=organization, read_only=True
+    )
     return organization, officer, store.session_key, issued.secret, settings.SESSION_COOKIE_NAME
 
 
