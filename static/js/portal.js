@@ -86,6 +86,21 @@
   });
   document.addEventListener("DOMContentLoaded", bulkRefresh);
 
+  // A table wider or taller than its box scrolls; keyboard users need to reach that region, so
+  // it becomes a named, focusable region (axe: scrollable-region-focusable).
+  function scrollRegionsLabel(root) {
+    root.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth && box.scrollHeight <= box.clientHeight) return;
+      var card = box.closest(".card");
+      var title = card && card.querySelector(".card-title, .card-header h2, .card-header h3");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", title ? title.textContent.trim() : "Table");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { scrollRegionsLabel(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { scrollRegionsLabel(event.target); });
+
   // A register's filters fold away on a phone (collapsed at first) behind a toggle button.
   var phone = window.matchMedia("(max-width: 767.98px)");
   function filtersShow(form, open) {
