@@ -27,6 +27,10 @@ INTER_VERSION="5.3.0"
 INTER_INTEGRITY="sha512-OupL48va4JNofb97w6NYeF9S7W/kHNKM0Er8Dem5nqi4jeOLrVJDoE8tZEpnMJmtkvNbB1EIPPwHcdkF6b1oUA=="
 # Inter unicode subsets to keep (only the "wght" axis, normal style).
 INTER_SUBSETS=(latin latin-ext)
+
+# axe-core is used only by the browser tests (tests/test_browser_a11y.py), never by shipped pages.
+AXE_CORE_VERSION="4.14.1"
+AXE_CORE_INTEGRITY="sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
 # -----------------------------------------------------------------------------
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,7 +69,7 @@ strip_sourcemaps() {
 }
 
 # ---- download + verify everything first; nothing in static/vendor is touched
-# ---- unless all four tarballs pass the integrity check ------------------------
+# ---- unless all five tarballs pass the integrity check ------------------------
 echo "fetching bootstrap@$BOOTSTRAP_VERSION"
 PKG_BOOTSTRAP="$(fetch bootstrap "$BOOTSTRAP_VERSION" "$BOOTSTRAP_INTEGRITY")"
 echo "fetching bootstrap-icons@$BOOTSTRAP_ICONS_VERSION"
@@ -74,6 +78,8 @@ echo "fetching htmx.org@$HTMX_VERSION"
 PKG_HTMX="$(fetch htmx.org "$HTMX_VERSION" "$HTMX_INTEGRITY")"
 echo "fetching @fontsource-variable/inter@$INTER_VERSION"
 PKG_INTER="$(fetch @fontsource-variable/inter "$INTER_VERSION" "$INTER_INTEGRITY")"
+echo "fetching axe-core@$AXE_CORE_VERSION"
+PKG_AXE_CORE="$(fetch axe-core "$AXE_CORE_VERSION" "$AXE_CORE_INTEGRITY")"
 
 # ---- bootstrap ---------------------------------------------------------------
 pkg="$PKG_BOOTSTRAP"
@@ -131,6 +137,14 @@ done
 sed -i '${/^$/d}' "$css"    # no trailing blank line
 put "$pkg/LICENSE" "$out/LICENSE"
 
+# ---- axe-core ----------------------------------------------------------------
+pkg="$PKG_AXE_CORE"
+out="$VENDOR/axe-core"
+rm -rf "$out"
+put "$pkg/axe.min.js"   "$out/axe.min.js"
+put "$pkg/LICENSE"      "$out/LICENSE"
+strip_sourcemaps "$out/axe.min.js"
+
 # ---- checks ------------------------------------------------------------------
 fail=0
 for f in $(find "$VENDOR" -name '*.css' | sort); do
@@ -155,4 +169,4 @@ fi
 [[ $fail -eq 0 ]] || die "checks failed"
 
 echo "done; vendored files:"
-(cd "$VENDOR" && find bootstrap bootstrap-icons htmx inter -type f | sort | xargs ls -l | awk '{printf "  %9d  %s\n", $5, $9}')
+(cd "$VENDOR" && find bootstrap bootstrap-icons htmx inter axe-core -type f | sort | xargs ls -l | awk '{printf "  %9d  %s\n", $5, $9}')

@@ -54,3 +54,27 @@ def test_on_a_laptop_the_treatment_actions_show_all_their_buttons(page, demo):
         box = buttons.nth(index).bounding_box()
         assert box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"] + 0.5
     assert page.evaluate("document.documentElement.scrollWidth") <= 1440
+
+
+def test_on_a_phone_the_register_filters_are_folded_behind_a_toggle(page, demo):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "demo", "demo-password-1")
+    for url in ("/o/demo/assets/", "/o/demo/risks/"):
+        page.goto(url)
+        toggle = page.get_by_test_id("filter-toggle")
+        fields = page.locator("#filter-fields")
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(toggle).to_have_attribute("aria-controls", "filter-fields")
+        expect(fields).to_be_hidden()
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(fields).to_be_visible()
+        toggle.click()
+        expect(fields).to_be_hidden()
+
+
+def test_on_a_laptop_the_register_filters_are_open_without_a_toggle(page, demo):
+    sign_in(page, "demo", "demo-password-1")
+    page.goto("/o/demo/assets/")
+    expect(page.get_by_test_id("filter-toggle")).to_be_hidden()
+    expect(page.locator("#filter-fields")).to_be_visible()

@@ -21,7 +21,7 @@ LEVEL_COLOURS = {
     Level.LOW: ("#9fd8b4", "#0f4d2c"),
     Level.MEDIUM: ("#ffe08a", "#5c4300"),
     Level.HIGH: ("#f8a65c", "#5a2400"),
-    Level.CRITICAL: ("#e0463f", "#ffffff"),
+    Level.CRITICAL: ("#c62f28", "#ffffff"),
 }
 
 

@@ -2,14 +2,7 @@
 (function () {
   "use strict";
 
-  // <form data-confirm="…"> asks before submitting (remove member, delete record).
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
-    }
-  });
+  // <form data-confirm="…"> asks first through the dialog in confirm.js.
 
   // htmx requests carry the CSRF token from the cookie.
   document.addEventListener("htmx:configRequest", function (event) {
@@ -92,4 +85,38 @@
     if (el.matches("[data-bulk-all], [data-bulk-row], [data-bulk-action]")) bulkRefresh();
   });
   document.addEventListener("DOMContentLoaded", bulkRefresh);
+
+  // A table wider or taller than its box scrolls; keyboard users need to reach that region, so
+  // it becomes a named, focusable region (axe: scrollable-region-focusable).
+  function scrollRegionsLabel(root) {
+    root.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth && box.scrollHeight <= box.clientHeight) return;
+      var card = box.closest(".card");
+      var title = card && card.querySelector(".card-title, .card-header h2, .card-header h3");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", title ? title.textContent.trim() : "Table");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { scrollRegionsLabel(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { scrollRegionsLabel(event.target); });
+
+  // A register's filters fold away on a phone (collapsed at first) behind a toggle button.
+  var phone = window.matchMedia("(max-width: 767.98px)");
+  function filtersShow(form, open) {
+    form.classList.toggle("filters-collapsed", !open);
+    var toggle = form.querySelector("[data-filter-toggle]");
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-collapsible-filters]").forEach(function (form) {
+      filtersShow(form, !phone.matches);
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest("[data-filter-toggle]");
+    if (!toggle) return;
+    var form = toggle.closest("[data-collapsible-filters]");
+    filtersShow(form, form.classList.contains("filters-collapsed"));
+  });
 })();

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_user_creates_uses_and_revokes_a_token(page, alice, acme):
     sign_in(page, "alice")
-    page.click("button[aria-label='Account menu']")
+    page.click(".btn-user")
     page.click("[data-testid=menu-api-tokens]")
     page.click("[data-testid=token-create]")
     page.fill("#id_name", "CMDB sync")
