@@ -24,7 +24,7 @@ from assets.models import Asset, AssetKind, LifecycleStatus
 from controls.models import Framework, Mapping
 from controls.selectors import ISO27001, ISO42001
 from organizations.models import Organization
-from risks.models import PENDING_ACTION_STATUSES, RiskControl, RiskStatus, TreatmentAction
+from risks.models import PENDING_ACTION_STATUSES, Risk, RiskControl, RiskStatus, TreatmentAction
 from risks.selectors import control_label
 
 from .checks import AI_FRAMEWORK, AI_SYSTEM_CONTROLS, CHECKS, any_problem, problems_of
@@ -51,7 +51,18 @@ def _annotated(queryset: QuerySet[SoAEntry], organization: Organization) -> Quer
         risk__control_links__control_id=OuterRef("control_id"),
     ).exclude(risk__status=RiskStatus.CLOSED)
     ai_systems = _ai_systems(organization)
-    treating_count = treating.order_by().values("control_id").annotate(count=Count("pk")).values("count")
+    # Counted per row, so kept to an index scan on the control: the closed risks are
+    # one uncorrelated (hashed) subquery, not a join to the register for every row
+    # (a join re-read the 5,000 risks per row, ~550 ms for 131 rows at scale; issue 14).
+    closed = Risk.objects.filter(organization=organization, status=RiskStatus.CLOSED).values("pk")
+    treating_count = (
+        RiskControl.objects.filter(organization=organization, control_id=OuterRef("control_id"))
+        .exclude(risk_id__in=closed)
+        .order_by()
+        .values("control_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return queryset.annotate(
         treats_risk=Exists(treating),
         treating_risk_count=Coalesce(Subquery(treating_count), 0),
