@@ -24,7 +24,7 @@ from assets.models import Asset, AssetKind, LifecycleStatus
 from controls.models import Framework, Mapping
 from controls.selectors import ISO27001, ISO42001
 from organizations.models import Organization
-from risks.models import PENDING_ACTION_STATUSES, RiskControl, RiskStatus, TreatmentAction
+from risks.models import PENDING_ACTION_STATUSES, Risk, RiskControl, RiskStatus, TreatmentAction
 from risks.selectors import control_label
 
 from .checks import AI_FRAMEWORK, AI_SYSTEM_CONTROLS, CHECKS, any_problem, problems_of
@@ -44,12 +44,18 @@ def _treating_links(organization: Organization) -> QuerySet[RiskControl]:
 
 
 def _annotated(queryset: QuerySet[SoAEntry], organization: Organization) -> QuerySet[SoAEntry]:
-    treating = _treating_links(organization).filter(control_id=OuterRef("control_id"))
+    # The closed risks are one uncorrelated subquery that PostgreSQL hashes once, not a
+    # join to the register: joined, the per-row count re-read the 5,000 risks for every
+    # row (~550 ms for 131 rows at scale; issue 14), and each Exists hashed the join.
+    closed = Risk.objects.filter(organization=organization, status=RiskStatus.CLOSED).values("pk")
+    treating = RiskControl.objects.filter(
+        organization=organization, control_id=OuterRef("control_id")
+    ).exclude(risk_id__in=closed)
     open_actions = TreatmentAction.objects.filter(
         organization=organization,
         status__in=PENDING_ACTION_STATUSES,
         risk__control_links__control_id=OuterRef("control_id"),
-    ).exclude(risk__status=RiskStatus.CLOSED)
+    ).exclude(risk_id__in=closed)
     ai_systems = _ai_systems(organization)
     treating_count = treating.order_by().values("control_id").annotate(count=Count("pk")).values("count")
     return queryset.annotate(
