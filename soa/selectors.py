@@ -55,6 +55,7 @@ def _annotated(queryset: QuerySet[SoAEntry], organization: Organization) -> Quer
         organization=organization,
         status__in=PENDING_ACTION_STATUSES,
         risk__control_links__control_id=OuterRef("control_id"),
+        risk__control_links__organization=organization,  # the same link: read by its organization's index
     ).exclude(risk_id__in=closed)
     ai_systems = _ai_systems(organization)
     treating_count = treating.order_by().values("control_id").annotate(count=Count("pk")).values("count")
