@@ -49,6 +49,12 @@ class DocumentStatusView(OrganizationPageMixin, TemplateView):
 
     template_name = "documents/_document_status.html"
 
+    def get_template_names(self):
+        # htmx swaps the block in place; opened on its own it is a page of the portal.
+        if self.request.headers.get("HX-Request") == "true":
+            return [self.template_name]
+        return ["documents/document_status_page.html"]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["document"] = _document_for(self, kwargs["pk"])

@@ -121,6 +121,7 @@ def _record_pages(slug: str, world: dict) -> list[str]:
         reverse("audits:review_update", kwargs={**org, "pk": review.pk}),
         reverse("audits:review_action_create", kwargs={**org, "review_pk": review.pk}),
         reverse("soa:edit", kwargs={**org, "pk": entry.pk}),
+        reverse("documents:status", kwargs={**org, "pk": world["document"].pk}),
         # The 404 page; the 403 page is what the viewer gets on every form above.
         f"/o/{slug}/no-such-page/",
         reverse("organizations:create"),
@@ -176,7 +177,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_for_any_role(
     world["document"] = document_services.document_request(
         organization=acme, actor=alice, kind="asset_inventory_xlsx", parameters={}
     )
-    records = _record_pages(acme.slug, world)
+    records = [*_record_pages(acme.slug, world), reverse("api-docs")]
     problems: list[str] = []
 
     # The sign-in page, before anyone is signed in.
