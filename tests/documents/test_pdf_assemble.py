@@ -94,3 +94,46 @@ def test_a_table_of_contents_longer_than_a_page_pushes_the_sections_and_their_nu
     assert re.search(rf"^Asset group 000 {front_pages + 1}$", toc, flags=re.MULTILINE)
     assert re.search(rf"^Asset group 059 {front_pages + 60}$", toc, flags=re.MULTILINE)
     assert f"p{len(texts)}/{len(texts)}" in texts[-1]
+
+
+def _footer_lines(reader) -> list[str]:
+    return [
+        re.findall(r"^.*Page \d+ of \d+$", page.extract_text(), flags=re.MULTILINE) for page in reader.pages
+    ]
+
+
+def test_footers_are_drawn_with_one_embedded_font_without_laying_out_a_page_per_footer(sections, monkeypatch):
+    def laid_out(*args, **kwargs):
+        raise AssertionError("a Latin title is drawn from the font's glyphs, not laid out page by page")
+
+    monkeypatch.setattr(pdf, "_footer_overlay", laid_out)
+    title = "Société Générale – audit pack"
+    reader = PdfReader(io.BytesIO(pdf.pdf_assemble(front=_front, sections=sections, title=title)))
+    total = len(reader.pages)
+    assert _footer_lines(reader) == [[f"{title} · Page {n} of {total}"] for n in range(1, total + 1)]
+    # The footer is right-aligned at the margin, on the baseline WeasyPrint gives the margin box.
+    glyphs = pdf._footer_glyphs([f"{title} · Page 1 of 9"], [(595.28, 841.89)])
+    assert glyphs is not None and set(glyphs.codes) >= set(title)
+    stream = pdf._footer_stream(glyphs, "Page 1 of 9", (595.28, 841.89)).decode()
+    x, y = (float(v) for v in re.search(r"1 0 0 1 ([\d.]+) ([\d.]+) Tm", stream).groups())
+    advance = sum(glyphs.advances[c] for c in "Page 1 of 9") * pdf.FOOTER_FONT_PT / 1000
+    assert x + advance == pytest.approx(595.28 - 14 * 72 / 25.4, abs=0.01)
+    assert 15 < y < 35
+    # One font object serves every footer.
+    fonts = {
+        page["/Resources"]["/XObject"][f"/GrcFooter{n}"]
+        .get_object()["/Resources"]["/Font"]
+        .raw_get("/GrcFooterFont")
+        .idnum
+        for n, page in enumerate(reader.pages, start=1)
+    }
+    assert len(fonts) == 1
+
+
+def test_a_title_that_needs_shaping_gets_footers_laid_out_page_by_page(sections):
+    title = "تدقيق Acme"  # Arabic joins its letters: drawn glyph by glyph it would be wrong
+    assert pdf._footer_glyphs([f"{title} · Page 1 of 2"], [(595.28, 841.89)]) is None
+    reader = PdfReader(io.BytesIO(pdf.pdf_assemble(front=_front, sections=sections[:2], title=title)))
+    total = len(reader.pages)
+    for number, lines in enumerate(_footer_lines(reader), start=1):
+        assert len(lines) == 1 and lines[0].endswith(f"Page {number} of {total}")
