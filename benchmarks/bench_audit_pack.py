@@ -153,6 +153,21 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _phases(document) -> str:
+    """Where the time went, from the rows: request → first part started, the parts phase
+    (first part started → last part done), and the assembly (last part done → document done)."""
+    from django.db.models import Max, Min
+
+    span = document.parts.aggregate(first=Min("started_at"), last=Max("finished_at"))
+    if not (span["first"] and span["last"] and document.finished_at):
+        return ""
+    return (
+        f"; dispatch {(span['first'] - document.requested_at).total_seconds():.1f} s, "
+        f"parts {(span['last'] - span['first']).total_seconds():.1f} s, "
+        f"assembly {(document.finished_at - span['last']).total_seconds():.1f} s"
+    )
+
+
 def _build(organization, officer, audit, concurrency: int, log: Path):
     """Wall seconds from the request to ``done``, the final status, each pool process's peak RSS
     (KiB) and the CPU seconds the pool processes spent (sampled, so a recycled process's last
@@ -180,6 +195,7 @@ def _build(organization, officer, audit, concurrency: int, log: Path):
         detail = f"{status}, {document.size / 1024 / 1024:.1f} MiB" if status == "done" else status
         if status == "failed":
             detail += f": {document.error}"
+        detail += _phases(document)
     finally:
         _worker_stop(process)
     return elapsed, detail, peaks, sum(cpu.values())
