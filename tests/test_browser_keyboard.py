@@ -3,13 +3,19 @@ confirmation dialog keeps the focus and cancels on Esc, an asset can be register
 and the arrow keys only, every page can be walked with Tab (each control reached, each with a focus
 ring, nothing trapping the focus), and on a phone the menu opens from the keyboard."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from assets.models import Asset
+from core.registers.forms import member_label
+from core.roles import Role
 from organizations.models import Membership
-from tests.browser_pages import navigation_pages, portal_world, record_pages
+from risks.services import impact_assessment_create
+from tests.browser_pages import navigation_pages, portal_member, portal_world, record_pages
 from tests.conftest import sign_in
+from tests.factories import AISystemFactory, AssetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("catalogues")]
 
@@ -228,3 +234,84 @@ def test_on_a_phone_the_menu_opens_from_the_keyboard_and_its_links_are_reachable
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/o/acme/assets/")
+
+
+def _picker_by_keyboard(page, field: str, query: str) -> str:
+    """With the focus in picker ``field``: add by arrow and Enter, remove by Backspace, Delete and
+    the chip's button, then add one record for good; returns the label of the record kept."""
+    options = page.locator(f"#id_{field}-listbox [role=option]")
+    labels = page.locator(f"#id_{field}-picker .picker-chip-label")
+    match = re.compile(re.escape(query), re.IGNORECASE)
+
+    def type_query() -> None:
+        page.keyboard.type(query)
+        # Answered: the first match of this query is highlighted (a list on show from before is not).
+        expect(options.first).to_have_attribute("aria-selected", "true")
+        expect(options.first).to_contain_text(match)
+
+    type_query()
+    expect(options.nth(1)).to_contain_text(match)
+    page.keyboard.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    second = options.nth(1).locator("span").first.text_content()
+    page.keyboard.press("Enter")
+    expect(labels).to_have_text([second])
+    expect(page.locator(f"#id_{field}")).to_have_value("")
+
+    for key in ("Backspace", "Delete"):
+        type_query()
+        first = options.first.locator("span").first.text_content()
+        page.keyboard.press("Enter")
+        expect(labels).to_have_text([second, first])
+        page.keyboard.press(key)  # in the empty box: the last chip goes
+        expect(labels).to_have_text([second])
+
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert _active(page, "el.getAttribute('aria-label')") == f"Remove {second}"
+    page.keyboard.press("Space")
+    expect(labels).to_have_count(0)
+    assert _active(page, "el.id") == f"id_{field}", "the focus goes back to the box"
+
+    type_query()
+    kept = options.first.locator("span").first.text_content()
+    page.keyboard.press("Enter")
+    expect(labels).to_have_text([kept])
+    return kept
+
+
+def test_every_picker_works_with_the_keyboard_alone(page, acme, alice):
+    """Treatment controls and affected assets on a risk, reviewers on an impact assessment: type to
+    search, arrow to an option, Enter to add, Backspace, Delete or the chip's button to remove."""
+    for name in ("Payroll server", "Print server", "Mail server"):
+        AssetFactory(organization=acme, owner=alice, name=name)
+    system = AISystemFactory(organization=acme, owner=alice, name="Claims assistant")
+    for username, first, last in (("olivia", "Olivia", "Ortiz"), ("oscar", "Oscar", "Olsen")):
+        portal_member(acme, username, Role.COMPLIANCE_OFFICER, first, last)
+    assessment = impact_assessment_create(
+        organization=acme, actor=alice, ai_system=system, values={"owner": alice, "scope": "Claims."}
+    )
+    sign_in(page, "alice")
+
+    page.goto("/o/acme/risks/new/")
+    _tab_to(page, "el.id === 'id_controls'")
+    control = _picker_by_keyboard(page, "controls", "8.1")
+    _tab_to(page, "el.id === 'id_assets'")
+    asset = _picker_by_keyboard(page, "assets", "server")
+    values = page.eval_on_selector_all(
+        "#id_controls-picker input[type=hidden], #id_assets-picker input[type=hidden]",
+        "els => els.map(e => e.value)",
+    )
+    assert len(values) == 2
+    assert control.startswith("ISO27001 8.1") and asset.endswith("server")
+
+    page.goto(f"/o/acme/risks/impact-assessments/{assessment.pk}/")
+    _tab_to(page, "el.matches('summary') && el.textContent.includes('Name reviewers')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert _active(page, "el.id") == "id_reviewers"
+    reviewer = _picker_by_keyboard(page, "reviewers", "ol")
+    _tab_to(page, "el.matches('button[type=submit]') && el.textContent.includes('Save reviewers')", limit=5)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert [member_label(r.user) for r in assessment.reviewer_links.select_related("user")] == [reviewer]
