@@ -182,6 +182,7 @@ def _walk(page, url: str, viewport: str, problems: list[str], *, bound: int = 90
         problems.append(f"{where}: {entry['what']} — no visible focus indicator")
 
 
+@pytest.mark.once
 def test_every_page_works_with_the_keyboard_alone_on_a_laptop_and_on_a_phone(
     browser, live_server, acme, alice
 ):
