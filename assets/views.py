@@ -106,6 +106,7 @@ class AssetDetailView(OrganizationPageMixin, TemplateView):
             relation_form=kwargs.get("relation_form") or RelationAddForm(),
             ai_required=AI_REQUIRED_FIELDS.get(asset.kind, ()),
             where_used=where_used(asset, organization=self.organization),
+            where_used_can_add=self.membership.can_create,
         )
         return context
 

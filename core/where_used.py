@@ -10,8 +10,10 @@ them. Like ``core.deletion``, each domain app contributes instead:
 - ``where_used(record, organization=…)`` gathers every line, in registration order
   (apps are ready bottom-up, so lower registers come first).
 
-A line is one kind of use: a count, the first ``limit`` records (each a link), and
-a link to the filtered list that shows them all. A contributor runs a fixed number
+A line is one kind of use: a count, the first ``limit`` records (each a link), a
+link to the filtered list that shows them all and, where it helps, a link that records
+one more use from here ("Record a risk" on an asset), which the page shows only to
+members who may create records. A contributor runs a fixed number
 of queries (a count and one slice), so a page's query count does not grow with the
 number of uses. Contributors filter by ``organization`` themselves: another
 organization's records never appear, even where the record is shared (catalogue
@@ -48,6 +50,8 @@ class UsageLine:
     items: list[UsageItem] = field(default_factory=list)
     all_url: str = ""
     empty_text: str = ""  # what a zero means, when it says something ("not yet decided")
+    add_url: str = ""  # a form that records one more use of the record, filled in with it
+    add_label: str = ""
 
     @property
     def more(self) -> int:
@@ -92,6 +96,8 @@ def usage_line(
     limit: int,
     all_url: str = "",
     empty_text: str = "",
+    add_url: str = "",
+    add_label: str = "",
 ) -> UsageLine:
     """A line from a queryset: two queries (the count and the first ``limit`` rows)."""
     rows = list(queryset[:limit])
@@ -103,4 +109,6 @@ def usage_line(
         items=[item(row) for row in rows],
         all_url=all_url if count else "",
         empty_text=empty_text,
+        add_url=add_url,
+        add_label=add_label,
     )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 
-from assets.models import Asset
+from assets.models import Asset, AssetKind
 from controls.models import Control
 from core.where_used import UsageItem, usage_line, where_used_contributor
 from organizations.models import Membership
@@ -39,9 +39,11 @@ def asset_risks(asset, *, organization, limit):
         item=_risk_item(organization),
         limit=limit,
         all_url=_risks_url(organization, asset=asset.identifier),
+        add_url=reverse("risks:create", args=[organization.slug]) + "?" + urlencode({"asset": asset.pk}),
+        add_label="Record a risk",
     )
     if asset.is_ai:
-        yield usage_line(
+        line = usage_line(
             key="impact_assessments",
             title="Impact assessments",
             queryset=ImpactAssessment.objects.for_organization(organization)
@@ -56,6 +58,12 @@ def asset_risks(asset, *, organization, limit):
             limit=limit,
             empty_text="Not assessed yet.",
         )
+        # An AI system is assessed from here once; later versions start from the assessment.
+        if asset.kind == AssetKind.AI_SYSTEM and not line.count:
+            line.add_url = reverse("risks:assessment_create", args=[organization.slug])
+            line.add_url += "?" + urlencode({"ai_system": asset.pk})
+            line.add_label = "Assess its impact"
+        yield line
 
 
 @where_used_contributor(Control)

@@ -14,6 +14,7 @@ from controls.models import Control
 from core.where_used import DEFAULT_LIMIT, where_used
 from organizations.models import Membership
 from risks.models import RiskAsset, RiskControl
+from risks.services import impact_assessment_create
 from soa.models import SoAEntry
 from tests.factories import (
     AISystemFactory,
@@ -100,6 +101,39 @@ def test_the_asset_page_shows_where_it_is_used(client, acme, alice, acme_ai, glo
     assert "Biased triage" in page
     assert reverse("risks:detail", args=[acme.slug, risk.pk]) in page
     assert "Globex" not in page
+
+
+def test_an_ai_systems_page_offers_to_assess_it_and_to_record_a_risk_on_it(client, acme, alice, acme_ai):
+    client.force_login(alice)
+    page = client.get(reverse("assets:detail", args=[acme.slug, acme_ai.pk])).content.decode()
+    assess = reverse("risks:assessment_create", args=[acme.slug]) + f"?ai_system={acme_ai.pk}"
+    record = reverse("risks:create", args=[acme.slug]) + f"?asset={acme_ai.pk}"
+    assert f'href="{assess}" data-testid="where-used-add-impact_assessments"' in page
+    assert f'href="{record}" data-testid="where-used-add-risks"' in page
+
+    # The links open their forms filled in with the system.
+    form = client.get(assess).content.decode()
+    assert f'<option value="{acme_ai.pk}" selected>' in form
+    form = client.get(record).content.decode()
+    assert f'<input type="hidden" name="assets" value="{acme_ai.pk}">' in form
+
+
+def test_an_assessed_ai_system_is_not_offered_a_second_first_assessment(acme, alice, acme_ai):
+    impact_assessment_create(
+        organization=acme, actor=alice, ai_system=acme_ai, values={"owner": alice, "scope": "Claims."}
+    )
+    line = _lines(acme_ai, acme)["impact_assessments"]
+    assert line.count == 1
+    assert line.add_url == ""
+    model = AssetFactory(organization=acme, owner=alice, kind="ai_model", name="Triage model")
+    assert _lines(model, acme)["impact_assessments"].add_url == "", "only an AI system is assessed"
+
+
+def test_a_viewer_is_not_offered_to_record_anything_from_an_asset(client, acme, bob, acme_ai):
+    client.force_login(bob)
+    page = client.get(reverse("assets:detail", args=[acme.slug, acme_ai.pk])).content.decode()
+    assert 'data-testid="where-used"' in page
+    assert "where-used-add" not in page
 
 
 def test_a_control_lists_its_risks_its_decision_and_its_counterparts_decisions(acme, alice, globex_twin):

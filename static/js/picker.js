@@ -1,7 +1,8 @@
 // Record pickers (core.widgets.RecordPicker): a combobox that searches a lookup endpoint
 // (or options the page carries) and keeps the chosen records as chips, each holding a
 // hidden input of the form field. Keyboard: type, ArrowDown/ArrowUp, Enter to add,
-// Escape to close, Backspace in an empty box removes the last chip.
+// Escape to close, Backspace or Delete in an empty box removes the last chip; each chip's
+// remove button is a Tab stop of its own.
 (function () {
   "use strict";
 
@@ -87,8 +88,13 @@
 
     var highlight = function (index) {
       var items = listbox.querySelectorAll("[role=option]");
-      if (!items.length) {
+      if (!items.length || index < 0) {
         active = -1;
+        input.removeAttribute("aria-activedescendant");
+        Array.prototype.forEach.call(items, function (el) {
+          el.classList.remove("is-active");
+          el.setAttribute("aria-selected", "false");
+        });
         return;
       }
       active = (index + items.length) % items.length;
@@ -169,6 +175,10 @@
     };
 
     input.addEventListener("input", function () {
+      // The list on show answers an older query (and so may a search on its way): until the new
+      // one answers, Enter must not add from it.
+      serial++;
+      highlight(-1);
       window.clearTimeout(timer);
       timer = window.setTimeout(search, options ? 0 : 150);
     });
@@ -198,7 +208,7 @@
           event.preventDefault();
           close();
         }
-      } else if (event.key === "Backspace" && !input.value) {
+      } else if ((event.key === "Backspace" || event.key === "Delete") && !input.value) {
         var all = chips.querySelectorAll(".picker-chip");
         if (all.length) {
           removeChip(all[all.length - 1], true);
