@@ -13,6 +13,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from core.api.lists import ValuesListMixin
 from core.api.viewsets import DESTROY_RESPONSES, ORGANIZATION_SLUG_PARAMETER, WhereUsedActionMixin
 from core.registers.bulk import BulkError
 from core.registers.filters import RegisterFilterBackend
@@ -26,7 +27,13 @@ from organizations.scoping import OrganizationRecordViewSet
 from . import selectors, services
 from .filters import AssetFilter, AssetRelationFilter
 from .models import Asset, AssetRelation
-from .serializers import AssetBulkItemSerializer, AssetRelationSerializer, AssetSerializer
+from .serializers import (
+    ASSET_LIST_VALUES,
+    AssetBulkItemSerializer,
+    AssetRelationSerializer,
+    AssetSerializer,
+    asset_list_rows,
+)
 
 BULK_API_MAX_ITEMS = 1000
 
@@ -43,7 +50,7 @@ _SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
     history=_SCOPED,
 )
 @extend_schema(tags=["assets"])
-class AssetViewSet(WhereUsedActionMixin, OrganizationRecordViewSet):
+class AssetViewSet(ValuesListMixin, WhereUsedActionMixin, OrganizationRecordViewSet):
     """The organization's information and AI assets.
 
     Filter with the same parameters as the inventory page (`kind`, `group`,
@@ -58,6 +65,10 @@ class AssetViewSet(WhereUsedActionMixin, OrganizationRecordViewSet):
     serializer_class = AssetSerializer
     filter_backends = [RegisterFilterBackend]
     filterset_class = AssetFilter
+    list_values = ASSET_LIST_VALUES
+
+    def list_rows(self, values):
+        return asset_list_rows(organization=self.organization, values=values)
 
     def get_base_queryset(self):
         return selectors.assets_with_relations(Asset.objects.select_related("owner", "custodian"))

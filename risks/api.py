@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.api.lists import ValuesListMixin
 from core.api.viewsets import DESTROY_RESPONSES, FROZEN_RESPONSE, ORGANIZATION_SLUG_PARAMETER
 from core.registers.filters import RegisterFilterBackend, StrictFilterBackend
 from core.roles import Capability
@@ -20,6 +21,7 @@ from . import selectors, services
 from .filters import ImpactAssessmentFilter, RiskFilter
 from .models import ImpactAssessment, ImpactItem, Risk, RiskMethodology, TreatmentAction
 from .serializers import (
+    RISK_LIST_VALUES,
     AcceptRequestSerializer,
     ImpactAssessmentSerializer,
     ImpactItemSerializer,
@@ -31,6 +33,7 @@ from .serializers import (
     SignOffRequestSerializer,
     TreatmentActionSerializer,
     WithdrawRequestSerializer,
+    risk_list_rows,
 )
 
 _SCOPED = extend_schema(parameters=[ORGANIZATION_SLUG_PARAMETER])
@@ -49,7 +52,7 @@ _FROZEN_WHEN_SIGNED = _CRUD
 
 @extend_schema_view(**_DELETES_WITH_IMPACT)
 @extend_schema(tags=["risks"])
-class RiskViewSet(OrganizationRecordViewSet):
+class RiskViewSet(ValuesListMixin, OrganizationRecordViewSet):
     """The risk register: information security and AI risks.
 
     Filter with the register page's parameters (`category`, `level`,
@@ -70,6 +73,14 @@ class RiskViewSet(OrganizationRecordViewSet):
         "withdraw_acceptance": Capability.APPROVE,
         "review": Capability.EDIT_OWN,
     }
+    list_values = RISK_LIST_VALUES
+
+    def list_rows(self, values):
+        return risk_list_rows(
+            organization=self.organization,
+            methodology=self.get_serializer_context()["methodology"],
+            values=values,
+        )
 
     def get_base_queryset(self):
         return selectors.risks_with_links(

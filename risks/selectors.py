@@ -77,6 +77,52 @@ def risks_with_links(queryset: QuerySet[Risk]) -> QuerySet[Risk]:
     )
 
 
+@dataclass
+class RiskLinkValues:
+    """What a page of risks links to, as ``.values()`` dicts in the order the API answers them."""
+
+    assets: list[dict]
+    controls: list[dict]
+    actions: list[dict]
+
+
+def risk_link_values_of(*, organization: Organization, risk_ids: list[int]) -> RiskLinkValues:
+    """The asset links (by identifier, then name), the control links (catalogue order) and
+    the treatment actions (by due date) of ``risk_ids``, a query each."""
+    asset_links = (
+        RiskAsset.objects.for_organization(organization)
+        .filter(risk_id__in=risk_ids)
+        .order_by("asset__identifier", "asset__name")
+        .values("risk_id", "asset__id", "asset__identifier", "asset__name", "asset__kind")
+    )
+    control_links = (
+        RiskControl.objects.for_organization(organization)
+        .filter(risk_id__in=risk_ids)
+        .order_by("control__framework__order", "control__order")
+        .values("risk_id", "control__reference", "control__framework__code")
+    )
+    actions = (
+        TreatmentAction.objects.for_organization(organization)
+        .filter(risk_id__in=risk_ids)
+        .order_by("due_date", "id")
+        .values(
+            "risk_id",
+            "id",
+            "description",
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+            "due_date",
+            "status",
+            "completed_on",
+            "completion_note",
+            "created_at",
+            "updated_at",
+        )
+    )
+    return RiskLinkValues(assets=list(asset_links), controls=list(control_links), actions=list(actions))
+
+
 def _actions_counted(**conditions):
     """How many of a risk's actions meet ``conditions``, as a correlated subquery: it
     runs for the rows of the page only (after the LIMIT), where a ``Count`` over a
@@ -475,8 +521,13 @@ def crosswalk_suggestions() -> dict[str, list[dict]]:
 
 def control_label(control: Control) -> str:
     """How files and the API name a control: ``ISO27001:8.28``, ``ISO42001:A.6.2.8``."""
-    standard = "ISO27001" if control.framework.code == ISO27001 else "ISO42001"
-    return f"{standard}:{control.reference}"
+    return control_label_of(framework_code=control.framework.code, reference=control.reference)
+
+
+def control_label_of(*, framework_code: str, reference: str) -> str:
+    """``control_label`` from the framework's code and the control's reference."""
+    standard = "ISO27001" if framework_code == ISO27001 else "ISO42001"
+    return f"{standard}:{reference}"
 
 
 def controls_by_label(labels: list[str]) -> tuple[dict[str, Control], list[str]]:

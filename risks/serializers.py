@@ -1,13 +1,16 @@
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from assets.models import Asset, AssetKind
 from assets.serializers import AssetBriefSerializer
 from core.api.fields import BlankAsNullChoiceField
+from core.api.lists import DateTimeText, date_text, person_name
 from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
 from . import selectors
 from .models import (
+    PENDING_ACTION_STATUSES,
     ImpactAssessment,
     ImpactItem,
     ImpactReviewer,
@@ -16,6 +19,7 @@ from .models import (
     RiskMethodology,
     RiskStatus,
     TreatmentAction,
+    risk_reference,
 )
 from .services.register import ABOVE_APPETITE_JUSTIFICATION_MIN
 
@@ -262,6 +266,114 @@ def _action_brief(action) -> dict:
         "created_at": _DATETIME.to_representation(action.created_at),
         "updated_at": _DATETIME.to_representation(action.updated_at),
     }
+
+
+#: The columns a risk list reads (``RiskViewSet.list``, ``core.api.lists``).
+RISK_LIST_VALUES = (
+    "id",
+    "number",
+    *_RISK_PLAIN_BEFORE_OWNER,
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    *_RISK_RATINGS,
+    *_RISK_PLAIN_AFTER_CONTROLS,
+    "status",
+    "next_review_date",
+    "last_reviewed_on",
+    "accepted_at",
+    "accepted_by__username",
+    "acceptance_justification",
+    "accepted_score",
+    "accepted_level",
+    "accepted_above_appetite",
+    "created_at",
+    "updated_at",
+)
+
+
+def risk_list_rows(*, organization, methodology, values: list[dict]) -> list[dict]:
+    """``RiskSerializer(risk).data`` for each ``.values()`` dict of ``RISK_LIST_VALUES``,
+    with the page's assets, controls and actions read in a query each.
+    ``tests/risks/test_api_list_rows.py`` holds it equal to the serializer, item by item."""
+    links = selectors.risk_link_values_of(organization=organization, risk_ids=[row["id"] for row in values])
+    when, today = DateTimeText(), timezone.localdate()
+    briefs: dict[int, list[dict]] = {}
+    for link in links.assets:
+        briefs.setdefault(link["risk_id"], []).append(
+            {
+                "id": link["asset__id"],
+                "identifier": link["asset__identifier"],
+                "name": link["asset__name"],
+                "kind": link["asset__kind"],
+            }
+        )
+    controls: dict[int, list[str]] = {}
+    for link in links.controls:
+        controls.setdefault(link["risk_id"], []).append(
+            selectors.control_label_of(
+                framework_code=link["control__framework__code"], reference=link["control__reference"]
+            )
+        )
+    actions: dict[int, list[dict]] = {}
+    for action in links.actions:
+        actions.setdefault(action["risk_id"], []).append(
+            {
+                "id": action["id"],
+                "description": action["description"],
+                "owner": action["owner__username"],
+                "owner_name": person_name(
+                    action["owner__first_name"], action["owner__last_name"], action["owner__username"]
+                ),
+                "due_date": date_text(action["due_date"]),
+                "status": action["status"],
+                "completed_on": date_text(action["completed_on"]),
+                "completion_note": action["completion_note"],
+                "is_overdue": action["status"] in PENDING_ACTION_STATUSES and action["due_date"] < today,
+                "created_at": when(action["created_at"]),
+                "updated_at": when(action["updated_at"]),
+            }
+        )
+    rows = []
+    for value in values:
+        pk = value["id"]
+        row = {"id": pk, "reference": risk_reference(value["number"])}
+        for name in _RISK_PLAIN_BEFORE_OWNER:
+            row[name] = value[name]
+        row["owner"] = value["owner__username"]
+        row["owner_name"] = person_name(
+            value["owner__first_name"], value["owner__last_name"], value["owner__username"]
+        )
+        affected = briefs.get(pk, [])
+        row["assets"] = [brief["id"] for brief in sorted(affected, key=lambda b: (b["name"], b["id"]))]
+        row["affected_assets"] = affected
+        for name in _RISK_RATINGS:
+            row[name] = value[name]
+        row["controls"] = controls.get(pk, [])
+        for name in _RISK_PLAIN_AFTER_CONTROLS:
+            row[name] = value[name]
+        row["residual_level"] = value["residual_level"] or None
+        row["above_appetite"] = methodology.is_above_appetite(value["level"])
+        row["status"] = value["status"]
+        row["next_review_date"] = date_text(value["next_review_date"])
+        row["last_reviewed_on"] = date_text(value["last_reviewed_on"])
+        row["acceptance"] = (
+            {
+                "accepted_by": value["accepted_by__username"],
+                "accepted_at": when(value["accepted_at"]),
+                "justification": value["acceptance_justification"],
+                "score": value["accepted_score"],
+                "level": value["accepted_level"],
+                "above_appetite": value["accepted_above_appetite"],
+            }
+            if value["accepted_at"] is not None
+            else None
+        )
+        row["actions"] = actions.get(pk, [])
+        row["created_at"] = when(value["created_at"])
+        row["updated_at"] = when(value["updated_at"])
+        rows.append(row)
+    return rows
 
 
 class AcceptRequestSerializer(serializers.Serializer):
