@@ -107,7 +107,7 @@ def test_footers_are_drawn_with_one_embedded_font_without_laying_out_a_page_per_
         raise AssertionError("a Latin title is drawn from the font's glyphs, not laid out page by page")
 
     monkeypatch.setattr(pdf, "_footer_overlay", laid_out)
-    title = "Société Générale – audit pack"
+    title = "Société Générale: audit pack"
     reader = PdfReader(io.BytesIO(pdf.pdf_assemble(front=_front, sections=sections, title=title)))
     total = len(reader.pages)
     assert _footer_lines(reader) == [[f"{title} · Page {n} of {total}"] for n in range(1, total + 1)]
