@@ -56,7 +56,9 @@ class Journey:
     def pick(self, field: str, query: str, expected: str) -> None:
         """Type into a record picker; Enter adds the first match, which must read ``expected``."""
         self.page.fill(f"#id_{field}", query)
-        expect(self.page.locator(f"#id_{field}-listbox [role=option]").first).to_contain_text(expected)
+        first = self.page.locator(f"#id_{field}-listbox [role=option]").first
+        expect(first).to_contain_text(expected)
+        expect(first).to_have_attribute("aria-selected", "true")  # the answer to this query
         self.page.press(f"#id_{field}", "Enter")
         self.clicks += 1
 

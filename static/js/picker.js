@@ -187,7 +187,15 @@
         search();
       }
     });
-    input.addEventListener("blur", function () { window.setTimeout(close, 100); });
+    // Closed a moment after the focus leaves (a click on an option lands first), unless the focus
+    // is back by then: a chip's remove button hands it back, and a list opened since must stay.
+    input.addEventListener("blur", function () {
+      window.setTimeout(function () {
+        if (document.activeElement !== input) {
+          close();
+        }
+      }, 100);
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
