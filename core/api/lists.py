@@ -17,13 +17,14 @@ from rest_framework.response import Response
 
 
 class ValuesListMixin:
-    """``list`` from the page's ``.values()``; the other actions are untouched."""
+    """``list`` from the page's ``.values()``; the other actions are untouched.
+
+    The viewset names the columns (``list_values``) and defines ``list_rows(values)``,
+    which turns the page's dicts into the answer's rows.
+    """
 
     #: The columns ``list_rows`` reads, as ``.values()`` names them (``owner__username``).
     list_values: tuple[str, ...] = ()
-
-    def list_rows(self, values: list[dict]) -> list[dict]:
-        raise NotImplementedError(f"{type(self).__name__} names how its rows are built")
 
     def list(self, request, *args, **kwargs):
         # The instance-level prefetches and annotations of the other actions are not read here.
