@@ -32,6 +32,7 @@ from .serializers import (
     AssetBulkItemSerializer,
     AssetRelationSerializer,
     AssetSerializer,
+    asset_list_linked,
     asset_list_rows,
 )
 
@@ -67,8 +68,11 @@ class AssetViewSet(ValuesListMixin, WhereUsedActionMixin, OrganizationRecordView
     filterset_class = AssetFilter
     list_values = ASSET_LIST_VALUES
 
+    def list_linked(self):
+        return asset_list_linked()
+
     def list_rows(self, values):
-        return asset_list_rows(organization=self.organization, values=values)
+        return asset_list_rows(values)
 
     def get_base_queryset(self):
         return selectors.assets_with_relations(Asset.objects.select_related("owner", "custodian"))

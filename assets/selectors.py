@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.fields import tags_parse
@@ -79,22 +79,6 @@ def relations_of(asset: Asset) -> list[RelationView]:
 
 
 #: What a relation brief reads of the asset at the other end.
-_BRIEF_COLUMNS = ("id", "identifier", "name", "kind")
-
-
-def relation_values_of(*, organization: Organization, asset_ids: list[int]) -> tuple[list[dict], list[dict]]:
-    """The relations from and to ``asset_ids`` as ``.values()`` dicts, with the asset at
-    the other end as ``other__id``, ``other__identifier``…: (outgoing, incoming), each in
-    one query — an ``OR`` of both ends in one query reads the whole table's indexes."""
-    relations = AssetRelation.objects.for_organization(organization).order_by()
-    columns = ("id", "type", "note", "source_id", "target_id")
-    outgoing = relations.filter(source_id__in=asset_ids).values(
-        *columns, **{f"other__{c}": F(f"target__{c}") for c in _BRIEF_COLUMNS}
-    )
-    incoming = relations.filter(target_id__in=asset_ids).values(
-        *columns, **{f"other__{c}": F(f"source__{c}") for c in _BRIEF_COLUMNS}
-    )
-    return list(outgoing), list(incoming)
 
 
 def relations_for(organization: Organization) -> QuerySet[AssetRelation]:

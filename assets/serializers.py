@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.lists import DateTimeText, person_name
+from core.api.lists import DateTimeText, linked_rows, person_name
 from core.fields import TAG_MAX_LENGTH, TAGS_MAX_COUNT
 from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
@@ -174,11 +174,10 @@ _ASSET_PLAIN_COLUMNS = (
 )
 
 
-def asset_list_rows(*, organization, values: list[dict]) -> list[dict]:
-    """``AssetSerializer(asset).data`` for each ``.values()`` dict of ``ASSET_LIST_VALUES``,
-    with the relations of the whole page read in two queries.
+def asset_list_rows(values: list[dict]) -> list[dict]:
+    """``AssetSerializer(asset).data`` for each ``.values()`` dict of ``ASSET_LIST_VALUES``
+    and ``asset_list_linked()``, whose relations came in the page's own query.
     ``tests/assets/test_api_list_rows.py`` holds it equal to the serializer, item by item."""
-    relations = _relations_by_asset(organization, [row["id"] for row in values])
     when = DateTimeText()
     rows = []
     for value in values:
@@ -200,46 +199,56 @@ def asset_list_rows(*, organization, values: list[dict]) -> list[dict]:
         row["tags"] = [str(tag) for tag in value["tags"]]
         for name in AI_FIELDS:
             row[name] = value[name]
-        row["relations"] = relations.get(value["id"], [])
+        row["relations"] = _relations_of_row(value["linked_out"], value["linked_in"])
         row["created_at"] = when(value["created_at"])
         row["updated_at"] = when(value["updated_at"])
         rows.append(row)
     return rows
 
 
-def _relations_by_asset(organization, asset_ids: list[int]) -> dict[int, list[dict]]:
-    """Each asset's relations as ``get_relations`` answers them (outgoing first, each
-    direction by type, then the other asset's name)."""
-    outgoing, incoming = selectors.relation_values_of(organization=organization, asset_ids=asset_ids)
-    order = {value: index for index, value in enumerate(RelationType.values)}
-    labels = {
-        "outgoing": {value: str(label) for value, label in RelationType.choices},
-        "incoming": {value: str(label) for value, label in RELATION_INVERSE_LABELS.items()},
+_BRIEF = {"id": "id", "identifier": "identifier", "name": "name", "kind": "kind"}
+
+
+def asset_list_linked() -> dict:
+    """Each asset's relations, both directions, as JSON arrays built in the page's query."""
+    relations = AssetRelation.objects.all()
+    out = {f"other_{key}": f"target__{column}" for key, column in _BRIEF.items()}
+    into = {f"other_{key}": f"source__{column}" for key, column in _BRIEF.items()}
+    common = {"id": "id", "type": "type", "note": "note"}
+    return {
+        "linked_out": linked_rows(relations, link="source", **common, **out),
+        "linked_in": linked_rows(relations, link="target", **common, **into),
     }
-    found: dict[int, list[tuple]] = {}
-    for direction, links, mine in (("outgoing", outgoing, "source_id"), ("incoming", incoming, "target_id")):
+
+
+_RELATION_ORDER = {value: index for index, value in enumerate(RelationType.values)}
+_RELATION_LABELS = {
+    "outgoing": {value: str(label) for value, label in RelationType.choices},
+    "incoming": {value: str(label) for value, label in RELATION_INVERSE_LABELS.items()},
+}
+
+
+def _relations_of_row(outgoing: list[dict] | None, incoming: list[dict] | None) -> list[dict]:
+    """The relations as ``get_relations`` answers them: outgoing first, each direction by
+    type, then the other asset's name."""
+    entries = []
+    for direction, links in (("outgoing", outgoing or ()), ("incoming", incoming or ())):
         for link in links:
             kind = link["type"]
-            key = (direction == "incoming", order[kind], link["other__name"], link["id"])
-            found.setdefault(link[mine], []).append(
+            entries.append(
                 (
-                    key,
+                    (direction == "incoming", _RELATION_ORDER[kind], link["other_name"], link["id"]),
                     {
                         "id": link["id"],
                         "type": kind,
                         "direction": direction,
-                        "label": labels[direction][kind],
-                        "asset": {
-                            "id": link["other__id"],
-                            "identifier": link["other__identifier"],
-                            "name": link["other__name"],
-                            "kind": link["other__kind"],
-                        },
+                        "label": _RELATION_LABELS[direction][kind],
+                        "asset": {key: link[f"other_{key}"] for key in _BRIEF},
                         "note": link["note"],
                     },
                 )
             )
-    return {pk: [entry for _, entry in sorted(entries, key=lambda e: e[0])] for pk, entries in found.items()}
+    return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
 
 
 class RelationDraftSerializer(serializers.Serializer):

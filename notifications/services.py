@@ -1,8 +1,11 @@
 """Writes of the inbox. Domain apps do not call these directly: the portal's receivers
 (``portal.receivers``) watch the domain records' history and tell the member assigned."""
 
+import contextvars
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +18,19 @@ from organizations.models import Organization
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+_unmailed = contextvars.ContextVar("notifications_unmailed", default=False)
+
+
+@contextmanager
+def notifications_unmailed() -> Iterator[None]:
+    """Inside, notifications are kept in the app and nobody is e-mailed: for made-up
+    accounts (the scale seed), whatever the mail settings."""
+    token = _unmailed.set(True)
+    try:
+        yield
+    finally:
+        _unmailed.reset(token)
 
 
 def notification_send(
@@ -42,7 +58,7 @@ def notification_send(
         target_label=target_label[:300],
         target_url=target_url[:500],
     )
-    if recipient.email:
+    if recipient.email and not _unmailed.get():
         transaction.on_commit(lambda: _mail(notification.pk))
     return notification
 

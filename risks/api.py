@@ -33,6 +33,7 @@ from .serializers import (
     SignOffRequestSerializer,
     TreatmentActionSerializer,
     WithdrawRequestSerializer,
+    risk_list_linked,
     risk_list_rows,
 )
 
@@ -75,12 +76,11 @@ class RiskViewSet(ValuesListMixin, OrganizationRecordViewSet):
     }
     list_values = RISK_LIST_VALUES
 
+    def list_linked(self):
+        return risk_list_linked()
+
     def list_rows(self, values):
-        return risk_list_rows(
-            organization=self.organization,
-            methodology=self.get_serializer_context()["methodology"],
-            values=values,
-        )
+        return risk_list_rows(methodology=selectors.methodology_for(self.organization), values=values)
 
     def get_base_queryset(self):
         return selectors.risks_with_links(

@@ -77,52 +77,6 @@ def risks_with_links(queryset: QuerySet[Risk]) -> QuerySet[Risk]:
     )
 
 
-@dataclass
-class RiskLinkValues:
-    """What a page of risks links to, as ``.values()`` dicts in the order the API answers them."""
-
-    assets: list[dict]
-    controls: list[dict]
-    actions: list[dict]
-
-
-def risk_link_values_of(*, organization: Organization, risk_ids: list[int]) -> RiskLinkValues:
-    """The asset links (by identifier, then name), the control links (catalogue order) and
-    the treatment actions (by due date) of ``risk_ids``, a query each."""
-    asset_links = (
-        RiskAsset.objects.for_organization(organization)
-        .filter(risk_id__in=risk_ids)
-        .order_by("asset__identifier", "asset__name")
-        .values("risk_id", "asset__id", "asset__identifier", "asset__name", "asset__kind")
-    )
-    control_links = (
-        RiskControl.objects.for_organization(organization)
-        .filter(risk_id__in=risk_ids)
-        .order_by("control__framework__order", "control__order")
-        .values("risk_id", "control__reference", "control__framework__code")
-    )
-    actions = (
-        TreatmentAction.objects.for_organization(organization)
-        .filter(risk_id__in=risk_ids)
-        .order_by("due_date", "id")
-        .values(
-            "risk_id",
-            "id",
-            "description",
-            "owner__username",
-            "owner__first_name",
-            "owner__last_name",
-            "due_date",
-            "status",
-            "completed_on",
-            "completion_note",
-            "created_at",
-            "updated_at",
-        )
-    )
-    return RiskLinkValues(assets=list(asset_links), controls=list(control_links), actions=list(actions))
-
-
 def _actions_counted(**conditions):
     """How many of a risk's actions meet ``conditions``, as a correlated subquery: it
     runs for the rows of the page only (after the LIMIT), where a ``Count`` over a

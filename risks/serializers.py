@@ -1,3 +1,5 @@
+import datetime
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -5,7 +7,7 @@ from rest_framework import serializers
 from assets.models import Asset, AssetKind
 from assets.serializers import AssetBriefSerializer
 from core.api.fields import BlankAsNullChoiceField
-from core.api.lists import DateTimeText, date_text, person_name
+from core.api.lists import DateTimeText, date_text, linked_rows, moment, person_name
 from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
 from . import selectors
@@ -16,6 +18,8 @@ from .models import (
     ImpactReviewer,
     Level,
     Risk,
+    RiskAsset,
+    RiskControl,
     RiskMethodology,
     RiskStatus,
     TreatmentAction,
@@ -292,48 +296,52 @@ RISK_LIST_VALUES = (
 )
 
 
-def risk_list_rows(*, organization, methodology, values: list[dict]) -> list[dict]:
-    """``RiskSerializer(risk).data`` for each ``.values()`` dict of ``RISK_LIST_VALUES``,
-    with the page's assets, controls and actions read in a query each.
+def risk_list_linked() -> dict:
+    """Each risk's assets, controls and treatment actions as JSON arrays built in the page's
+    query, with what they are sorted by."""
+    return {
+        "linked_assets": linked_rows(
+            RiskAsset.objects.all(),
+            link="risk",
+            id="asset__id",
+            identifier="asset__identifier",
+            name="asset__name",
+            kind="asset__kind",
+        ),
+        "linked_controls": linked_rows(
+            RiskControl.objects.all(),
+            link="risk",
+            reference="control__reference",
+            framework="control__framework__code",
+            framework_order="control__framework__order",
+            order="control__order",
+        ),
+        "linked_actions": linked_rows(
+            TreatmentAction.objects.all(),
+            link="risk",
+            id="id",
+            description="description",
+            owner="owner__username",
+            owner_first_name="owner__first_name",
+            owner_last_name="owner__last_name",
+            due_date="due_date",
+            status="status",
+            completed_on="completed_on",
+            completion_note="completion_note",
+            created_at="created_at",
+            updated_at="updated_at",
+        ),
+    }
+
+
+_BRIEF_KEYS = ("id", "identifier", "name", "kind")
+
+
+def risk_list_rows(*, methodology, values: list[dict]) -> list[dict]:
+    """``RiskSerializer(risk).data`` for each ``.values()`` dict of ``RISK_LIST_VALUES`` and
+    ``risk_list_linked()``, whose links came in the page's own query.
     ``tests/risks/test_api_list_rows.py`` holds it equal to the serializer, item by item."""
-    links = selectors.risk_link_values_of(organization=organization, risk_ids=[row["id"] for row in values])
     when, today = DateTimeText(), timezone.localdate()
-    briefs: dict[int, list[dict]] = {}
-    for link in links.assets:
-        briefs.setdefault(link["risk_id"], []).append(
-            {
-                "id": link["asset__id"],
-                "identifier": link["asset__identifier"],
-                "name": link["asset__name"],
-                "kind": link["asset__kind"],
-            }
-        )
-    controls: dict[int, list[str]] = {}
-    for link in links.controls:
-        controls.setdefault(link["risk_id"], []).append(
-            selectors.control_label_of(
-                framework_code=link["control__framework__code"], reference=link["control__reference"]
-            )
-        )
-    actions: dict[int, list[dict]] = {}
-    for action in links.actions:
-        actions.setdefault(action["risk_id"], []).append(
-            {
-                "id": action["id"],
-                "description": action["description"],
-                "owner": action["owner__username"],
-                "owner_name": person_name(
-                    action["owner__first_name"], action["owner__last_name"], action["owner__username"]
-                ),
-                "due_date": date_text(action["due_date"]),
-                "status": action["status"],
-                "completed_on": date_text(action["completed_on"]),
-                "completion_note": action["completion_note"],
-                "is_overdue": action["status"] in PENDING_ACTION_STATUSES and action["due_date"] < today,
-                "created_at": when(action["created_at"]),
-                "updated_at": when(action["updated_at"]),
-            }
-        )
     rows = []
     for value in values:
         pk = value["id"]
@@ -344,12 +352,16 @@ def risk_list_rows(*, organization, methodology, values: list[dict]) -> list[dic
         row["owner_name"] = person_name(
             value["owner__first_name"], value["owner__last_name"], value["owner__username"]
         )
-        affected = briefs.get(pk, [])
+        affected = sorted(value["linked_assets"] or (), key=lambda b: (b["identifier"], b["name"], b["id"]))
         row["assets"] = [brief["id"] for brief in sorted(affected, key=lambda b: (b["name"], b["id"]))]
-        row["affected_assets"] = affected
+        row["affected_assets"] = [{key: brief[key] for key in _BRIEF_KEYS} for brief in affected]
         for name in _RISK_RATINGS:
             row[name] = value[name]
-        row["controls"] = controls.get(pk, [])
+        chosen = sorted(value["linked_controls"] or (), key=lambda c: (c["framework_order"], c["order"]))
+        row["controls"] = [
+            selectors.control_label_of(framework_code=link["framework"], reference=link["reference"])
+            for link in chosen
+        ]
         for name in _RISK_PLAIN_AFTER_CONTROLS:
             row[name] = value[name]
         row["residual_level"] = value["residual_level"] or None
@@ -369,11 +381,37 @@ def risk_list_rows(*, organization, methodology, values: list[dict]) -> list[dic
             if value["accepted_at"] is not None
             else None
         )
-        row["actions"] = actions.get(pk, [])
+        row["actions"] = [
+            _action_row(action, when, today)
+            for action in sorted(value["linked_actions"] or (), key=lambda a: (a["due_date"], a["id"]))
+        ]
         row["created_at"] = when(value["created_at"])
         row["updated_at"] = when(value["updated_at"])
         rows.append(row)
     return rows
+
+
+def _action_row(action: dict, when: DateTimeText, today: datetime.date) -> dict:
+    """A treatment action of ``linked_actions`` as ``TreatmentActionSerializer`` answers it
+    (dates come as ISO text in the JSON, datetimes as the database writes them)."""
+    due = datetime.date.fromisoformat(action["due_date"])
+    return {
+        "id": action["id"],
+        "description": action["description"],
+        "owner": action["owner"],
+        "owner_name": person_name(action["owner_first_name"], action["owner_last_name"], action["owner"]),
+        "due_date": due.isoformat(),
+        "status": action["status"],
+        "completed_on": _date_of(action["completed_on"]),
+        "completion_note": action["completion_note"],
+        "is_overdue": action["status"] in PENDING_ACTION_STATUSES and due < today,
+        "created_at": when(moment(action["created_at"])),
+        "updated_at": when(moment(action["updated_at"])),
+    }
+
+
+def _date_of(text: str | None) -> str | None:
+    return datetime.date.fromisoformat(text).isoformat() if text else None
 
 
 class AcceptRequestSerializer(serializers.Serializer):

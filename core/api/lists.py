@@ -6,32 +6,87 @@ once. ``ValuesListMixin`` keeps everything a list means — the filter backends,
 the ordering, the pagination and its envelope, the serializer that the OpenAPI
 schema is generated from — and only reads the page with ``.values()``: the
 viewset names the columns (``list_values``) and turns the page's dicts into the
-answer's rows (``list_rows``), reading what they link to in a query per kind.
+answer's rows (``list_rows``). What a row links to (an asset's relations, a
+risk's assets, controls and actions) comes in the same query, as a JSON array
+per row built by the database (``linked_rows``, ``list_linked``): the page is
+one query after the count, as the raw-SQL floor of ``benchmarks.scale`` is.
 Each register holds its rows equal to its serializer's, item by item, in a test.
 """
 
 import datetime
 
+from django.db.models import Aggregate, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.response import Response
+
+
+class JSONArrayAgg(Aggregate):
+    """The JSON array of ``expression`` over a group: ``jsonb_agg`` on PostgreSQL (jsonb is
+    what Django's driver hands back as text for ``JSONField`` to read), ``json_group_array``
+    on SQLite. The order of the elements is not defined; the caller sorts."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def linked_rows(queryset: QuerySet, *, link: str, **fields) -> Subquery:
+    """For each row of the outer query, the rows of ``queryset`` whose ``link`` is that row,
+    as a JSON array of objects of ``fields`` (names to columns, ``"target__name"`` and the
+    like); None when there are none. Correlated, so PostgreSQL computes it for the rows of
+    the page only, after the ``LIMIT``. The link is led by the organization, as every
+    tenant index is (``tests/test_tenant_indexes.py``)."""
+    rows = (
+        queryset.filter(organization_id=OuterRef("organization_id"), **{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(linked=JSONArrayAgg(JSONObject(**fields)))
+        .values("linked")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def moment(text: str | None) -> datetime.datetime | None:
+    """A datetime read back from database-built JSON: PostgreSQL writes
+    ``2026-12-03T12:50:55.7391+00:00``, SQLite the column's text, in UTC."""
+    if text is None:
+        return None
+    value = parse_datetime(text)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 class ValuesListMixin:
     """``list`` from the page's ``.values()``; the other actions are untouched.
 
-    The viewset names the columns (``list_values``) and defines ``list_rows(values)``,
-    which turns the page's dicts into the answer's rows.
+    The viewset names the columns (``list_values``), may add the links of each row as
+    database-built JSON (``list_linked()``, name to a ``linked_rows`` expression), and
+    defines ``list_rows(values)``, which turns the page's dicts into the answer's rows.
     """
 
     #: The columns ``list_rows`` reads, as ``.values()`` names them (``owner__username``).
     list_values: tuple[str, ...] = ()
 
+    def list_linked(self) -> dict:
+        """The JSON columns of each row (``linked_rows``), by name; none by default."""
+        return {}
+
+    def list_queryset(self):
+        """The filtered list, without the prefetches and annotations of the other actions,
+        which the page's ``.values()`` would not read."""
+        return self.filter_queryset(self.get_queryset()).prefetch_related(None)
+
     def list(self, request, *args, **kwargs):
-        # The instance-level prefetches and annotations of the other actions are not read here.
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(CountedValues(queryset, self.list_values))
+        queryset = self.list_queryset()
+        columns = (self.list_values, self.list_linked())
+        page = self.paginate_queryset(CountedValues(queryset, *columns))
         if page is None:
-            return Response(self.list_rows(list(queryset.values(*self.list_values))))
+            return Response(self.list_rows(list(queryset.values(*columns[0], **columns[1]))))
         return self.get_paginated_response(self.list_rows(list(page)))
 
 
@@ -39,9 +94,9 @@ class CountedValues:
     """What the paginator slices: ``.values()`` of ``queryset``, counted on ``queryset``
     itself — the count of the ``.values()`` would join every table its columns come from."""
 
-    def __init__(self, queryset, columns):
+    def __init__(self, queryset, columns, linked=None):
         self.queryset = queryset
-        self.values = queryset.values(*columns)
+        self.values = queryset.values(*columns, **(linked or {}))
         self.ordered = queryset.ordered
 
     def count(self) -> int:

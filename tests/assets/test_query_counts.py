@@ -36,14 +36,19 @@ def test_the_list_page_query_count_does_not_grow(
 
 @pytest.mark.parametrize("count", [5, 40])
 def test_the_api_list_query_count_does_not_grow(
-    api_as, acme, alice, bob, django_assert_max_num_queries, count
+    api_as, acme, alice, bob, django_assert_num_queries, count
 ):
     _fill(acme, alice, bob, count)
     client = api_as(alice)
-    with django_assert_max_num_queries(8):
+    client.get("/api/v1/organizations/acme/assets/", {"page_size": 100})  # the connection's first use
+    # The token, the membership, the count and the page: the relations of every row come in the
+    # page's own query as JSON (core.api.lists.linked_rows), as the benchmark's floor reads them.
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/organizations/acme/assets/", {"page_size": 100})
     assert response.status_code == 200
-    assert response.json()["count"] >= count
+    rows = response.json()["results"]
+    assert len(rows) >= count
+    assert any(row["relations"] for row in rows)
 
 
 @pytest.mark.parametrize("count", [5, 40])

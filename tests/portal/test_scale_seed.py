@@ -99,3 +99,17 @@ def test_the_command_seeds_and_skips_what_exists(db):
     scale_seed(orgs=1, assets=20, risks=0, seed=10, slug_prefix="other")
     other = Asset.objects.filter(organization__slug="other-10-1").order_by("identifier")
     assert list(other.values_list("name", flat=True)) != names
+
+
+def test_the_command_mails_no_one_and_keeps_the_notifications(db, django_capture_on_commit_callbacks):
+    """The seeded accounts are made up: what the services notify stays in the app, and no
+    e-mail leaves (with DEBUG off the SMTP backend would have tried each one)."""
+    from django.core import mail
+
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", orgs=1, assets=20, risks=10, seed=12)
+    organization = Organization.objects.get(slug="scale-12-1")
+    assert Notification.objects.filter(organization=organization).exists()
+    assert mail.outbox == []

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from assets.demo import demo_assets_create
 from core.roles import Role
+from notifications.services import notifications_unmailed
 from organizations import services
 from organizations.models import Membership, Organization
 from portal.scale_seed import scale_seed
@@ -51,15 +52,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeding {orgs} organization(s) of {assets} assets and {risks} risks, seed {seed}:"
         )
-        seeded = scale_seed(
-            orgs=orgs,
-            assets=assets,
-            risks=risks,
-            seed=seed,
-            first=first,
-            password=password,
-            stdout=self.stdout,
-        )
+        # The seeded accounts are made up: the in-app notifications the services raise are
+        # kept, and nothing is mailed (with DEBUG off the SMTP backend would try each one).
+        with notifications_unmailed():
+            seeded = scale_seed(
+                orgs=orgs,
+                assets=assets,
+                risks=risks,
+                seed=seed,
+                first=first,
+                password=password,
+                stdout=self.stdout,
+            )
         if seeded:
             one = seeded[0]
             self.stdout.write(
