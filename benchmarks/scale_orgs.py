@@ -6,9 +6,16 @@
 Seed the two databases first (minutes to hours; each organization of ``seed:n`` is the same
 whatever else is seeded, ``portal.scale_seed``):
 
-    DATABASE_URL=…/grc_many  python manage.py seed_demo --orgs 250 --assets 1000 --risks 500 --seed 11
-    DATABASE_URL=…/grc_alone python manage.py seed_demo --first 125 --orgs 1 --assets 1000 \
+    # each database: manage.py migrate, then manage.py load_catalogues; then, two processes
+    # side by side (about 30 min on 2 cores for 1,000 organizations):
+    DATABASE_URL=…/grc_many  python manage.py seed_demo --first 1 --orgs 500 --assets 1000 \
         --risks 500 --seed 11
+    DATABASE_URL=…/grc_many  python manage.py seed_demo --first 501 --orgs 500 --assets 1000 \
+        --risks 500 --seed 11
+    DATABASE_URL=…/grc_alone python manage.py seed_demo --first 500 --orgs 1 --assets 1000 \
+        --risks 500 --seed 11
+
+and run with ``--target 500`` (docs/performance.md, "Many organizations on one database").
 
 It starts one gunicorn (two workers, ``DEBUG=false``) on each database, signs in as organization
 ``scale-<seed>-<target>``'s compliance officer on both, then times every case on the two
