@@ -236,7 +236,7 @@ class VerificationForm(ServiceErrorsMixin, forms.Form):
 
 
 class ManagementReviewForm(ServiceErrorsMixin, forms.ModelForm):
-    field_order = ["date", "attendees", "changes_in_context", "opportunities", "decisions"]
+    field_order = ["date", "attendees", "inputs_comments", "changes_in_context", "opportunities", "decisions"]
 
     attendees = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "One name per line"}),
@@ -247,9 +247,10 @@ class ManagementReviewForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = ManagementReview
-        fields = ["date", "changes_in_context", "opportunities", "decisions"]
+        fields = ["date", "inputs_comments", "changes_in_context", "opportunities", "decisions"]
         widgets = {
             "date": _date_widget(),
+            "inputs_comments": forms.Textarea(attrs={"rows": 3}),
             "changes_in_context": forms.Textarea(attrs={"rows": 3}),
             "opportunities": forms.Textarea(attrs={"rows": 3}),
             "decisions": forms.Textarea(attrs={"rows": 4}),

@@ -421,6 +421,12 @@ class ManagementReview(OrganizationOwned):
     attendees = models.JSONField(default=list, help_text="Who attended: names, one per entry.")
     inputs = models.JSONField(default=dict, editable=False, help_text="The inputs as of the date, as stored.")
     inputs_taken_at = models.DateTimeField(null=True, blank=True, editable=False)
+    inputs_comments = models.TextField(
+        "comments on the inputs",
+        blank=True,
+        help_text="What the figures do not show, or what the meeting corrected in them; the figures "
+        "themselves stay as the registers' history gives them.",
+    )
     changes_in_context = models.TextField("changes in external and internal issues", blank=True)
     opportunities = models.TextField("opportunities for improvement", blank=True)
     decisions = models.TextField(blank=True)

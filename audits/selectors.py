@@ -195,18 +195,34 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
+def as_they_stood(model, organization: Organization, end: datetime.datetime) -> QuerySet:
+    """The organization's ``model`` records as they stood just before ``end``: for each, its
+    last history row written before then, unless that row is its deletion. The rows have the
+    model's fields (status, level, dates), so counts "as of" a day read what was true that day,
+    not what is true now."""
+    return (
+        model.history.filter(organization_id=organization.pk, history_date__lt=end)
+        .latest_of_each()
+        .exclude(history_type="-")
+        .order_by()
+    )
+
+
 def management_review_inputs(organization: Organization, *, as_of: datetime.date, review_id=None) -> dict:
     """The inputs 9.3.2 asks for, from the organization's own data as of ``as_of``:
-    records that existed by the end of that day, counted as they stand now.
+    every record as it stood at the end of that day, read from its history
+    (``as_they_stood``), so that a review recorded late or re-dated says what was
+    true on its date.
 
     - ``previous_actions``: the actions of earlier reviews, by status, with how
       many are verified effective and how many are overdue on that day;
     - ``audits``: audits closed since the previous review (or ever, for the
       first) up to that day, each with its results;
     - ``nonconformities``: findings raised by then, open and closed, by severity;
-    - ``risks``: the open risks by current level, accepted and overdue for review;
+    - ``risks``: the open risks by level, accepted and overdue for review;
     - ``impact_assessments``: AI system impact assessments, signed off or not;
-    - ``soa``: the latest version approved by then, and the live rows by status.
+    - ``soa``: the latest version approved by then, and the working rows (``live_*``,
+      the rows being edited, as opposed to an approved version) by status.
     """
     end = _end_of(as_of)
     earlier = ManagementReview.objects.for_organization(organization).filter(date__lt=as_of)
@@ -214,61 +230,60 @@ def management_review_inputs(organization: Organization, *, as_of: datetime.date
         earlier = earlier.exclude(pk=review_id)
     previous = earlier.order_by("-date", "-number").first()
 
-    actions = CorrectiveAction.objects.for_organization(organization).filter(
-        review__in=earlier, created_at__lt=end
+    actions = as_they_stood(CorrectiveAction, organization, end).filter(
+        review_id__in=list(earlier.values_list("pk", flat=True))
     )
-    action_counts = actions.order_by().aggregate(
+    action_counts = actions.aggregate(
         total=Count("id"),
         **{status: Count("id", filter=Q(status=status)) for status in ("open", "in_progress", "done")},
         verified_effective=Count("id", filter=Q(verification_result=Verification.EFFECTIVE)),
         overdue=Count("id", filter=Q(status__in=PENDING_ACTION_STATUSES, due_date__lt=as_of)),
     )
 
-    closed = Audit.objects.for_organization(organization).filter(
-        status=AuditStatus.CLOSED, actual_end__lte=as_of
-    )
+    closed = as_they_stood(Audit, organization, end).filter(status=AuditStatus.CLOSED, actual_end__lte=as_of)
     if previous is not None:
         closed = closed.filter(actual_end__gt=previous.date)
-    closed = list(closed.order_by("actual_end", "number"))
+    closed = list(
+        closed.order_by("actual_end", "number").values(
+            "id", "number", "title", "type", "frameworks", "actual_end"
+        )
+    )
     results = {
         (row["audit_id"], row["result"]): row["n"]
-        for row in ChecklistItem.objects.filter(audit__in=closed)
-        .order_by()
+        for row in as_they_stood(ChecklistItem, organization, end)
+        .filter(audit_id__in=[audit["id"] for audit in closed])
         .values("audit_id", "result")
         .annotate(n=Count("id"))
     }
     audits = [
         {
-            "reference": audit.reference,
-            "title": audit.title,
-            "type": audit.type,
-            "frameworks": audit.frameworks,
-            "actual_end": audit.actual_end.isoformat(),
-            "results": {value: results.get((audit.pk, value), 0) for value in Result.values},
+            "reference": Audit(number=audit["number"]).reference,
+            "title": audit["title"],
+            "type": audit["type"],
+            "frameworks": audit["frameworks"],
+            "actual_end": audit["actual_end"].isoformat(),
+            "results": {value: results.get((audit["id"], value), 0) for value in Result.values},
         }
         for audit in closed
     ]
 
-    findings = Finding.objects.for_organization(organization).filter(created_at__lt=end)
-    closed_by_then = Q(status=FindingStatus.CLOSED, closed_at__lt=end)
-    finding_counts = findings.order_by().aggregate(
-        **{f"{s}_open": Count("id", filter=Q(severity=s) & ~closed_by_then) for s in NONCONFORMITIES},
-        **{f"{s}_closed": Count("id", filter=Q(severity=s) & closed_by_then) for s in NONCONFORMITIES},
+    closed_finding = Q(status=FindingStatus.CLOSED)
+    finding_counts = as_they_stood(Finding, organization, end).aggregate(
+        **{f"{s}_open": Count("id", filter=Q(severity=s) & ~closed_finding) for s in NONCONFORMITIES},
+        **{f"{s}_closed": Count("id", filter=Q(severity=s) & closed_finding) for s in NONCONFORMITIES},
     )
 
-    risks = Risk.objects.for_organization(organization).filter(created_at__lt=end).order_by()
     open_risks = ~Q(status=RiskStatus.CLOSED)
-    risk_counts = risks.aggregate(
+    risk_counts = as_they_stood(Risk, organization, end).aggregate(
         open=Count("id", filter=open_risks),
         accepted=Count("id", filter=Q(status=RiskStatus.ACCEPTED)),
         review_overdue=Count("id", filter=open_risks & Q(next_review_date__lt=as_of)),
         **{level: Count("id", filter=open_risks & Q(level=level)) for level in Level.values},
     )
 
-    assessments = ImpactAssessment.objects.for_organization(organization).filter(created_at__lt=end)
-    assessment_counts = assessments.order_by().aggregate(
+    assessment_counts = as_they_stood(ImpactAssessment, organization, end).aggregate(
         total=Count("id"),
-        signed_off=Count("id", filter=Q(status=AssessmentStatus.SIGNED_OFF, signed_off_at__lt=end)),
+        signed_off=Count("id", filter=Q(status=AssessmentStatus.SIGNED_OFF)),
     )
 
     version = (
@@ -287,17 +302,13 @@ def management_review_inputs(organization: Organization, *, as_of: datetime.date
                 n_implemented=Count("id", filter=Q(applicable=True, status=ImplementationStatus.IMPLEMENTED)),
             )
         )
-    live = (
-        SoAEntry.objects.for_organization(organization)
-        .order_by()
-        .aggregate(
-            n_applicable=Count("id", filter=Q(applicable=True)),
-            n_undecided=Count("id", filter=Q(applicable__isnull=True)),
-            **{
-                f"n_{status}": Count("id", filter=Q(applicable=True, status=status))
-                for status in ImplementationStatus.values
-            },
-        )
+    live = as_they_stood(SoAEntry, organization, end).aggregate(
+        n_applicable=Count("id", filter=Q(applicable=True)),
+        n_undecided=Count("id", filter=Q(applicable__isnull=True)),
+        **{
+            f"n_{status}": Count("id", filter=Q(applicable=True, status=status))
+            for status in ImplementationStatus.values
+        },
     )
 
     return {

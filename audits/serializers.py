@@ -316,6 +316,7 @@ class ManagementReviewSerializer(serializers.ModelSerializer):
             "attendees",
             "inputs",
             "inputs_taken_at",
+            "inputs_comments",
             "changes_in_context",
             "opportunities",
             "decisions",

@@ -20,7 +20,14 @@ from ..models import (
 )
 from .access import audit_membership, next_number, require_capability
 
-REVIEW_WRITABLE_FIELDS = ("date", "attendees", "changes_in_context", "opportunities", "decisions")
+REVIEW_WRITABLE_FIELDS = (
+    "date",
+    "attendees",
+    "inputs_comments",
+    "changes_in_context",
+    "opportunities",
+    "decisions",
+)
 
 
 def _review_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:

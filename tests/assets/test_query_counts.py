@@ -35,9 +35,7 @@ def test_the_list_page_query_count_does_not_grow(
 
 
 @pytest.mark.parametrize("count", [5, 40])
-def test_the_api_list_query_count_does_not_grow(
-    api_as, acme, alice, bob, django_assert_num_queries, count
-):
+def test_the_api_list_query_count_does_not_grow(api_as, acme, alice, bob, django_assert_num_queries, count):
     _fill(acme, alice, bob, count)
     client = api_as(alice)
     client.get("/api/v1/organizations/acme/assets/", {"page_size": 100})  # the connection's first use

@@ -5,6 +5,7 @@ Audrey (an auditor on the audits planned here) and Axel (an auditor on none)."""
 import datetime
 
 import pytest
+from django.db.models import Q
 
 from audits import services
 from controls.models import Control
@@ -51,11 +52,23 @@ def axel(acme):
 
 def approve_soa(organization, actor):
     """Decide every row (applicable, but for ``EXCLUDED``) and approve version 1."""
-    SoAEntry.objects.for_organization(organization).update(applicable=True, exclusion_justification="")
-    for framework, reference in EXCLUDED:
-        SoAEntry.objects.for_organization(organization).filter(
-            control=Control.objects.get(framework__code=framework, reference=reference)
-        ).update(applicable=False, exclusion_justification="No such activity in scope.")
+    # Through the service, so that each row's decision is in its history (what a management
+    # review's inputs read "as of" a day).
+    excluded = set(
+        Control.objects.filter(
+            Q(
+                *(Q(framework__code=framework, reference=reference) for framework, reference in EXCLUDED),
+                _connector=Q.OR,
+            )
+        ).values_list("pk", flat=True)
+    )
+    changes = [
+        {"id": entry.pk, "applicable": False, "exclusion_justification": "No such activity in scope."}
+        if entry.control_id in excluded
+        else {"id": entry.pk, "applicable": True}
+        for entry in SoAEntry.objects.for_organization(organization)
+    ]
+    soa_services.soa_bulk_update(organization=organization, actor=actor, changes=changes)
     return soa_services.soa_version_approve(organization=organization, actor=actor, change_summary="First")
 
 

@@ -5,10 +5,15 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
 
 from audits import services
+from audits.models import ManagementReview
 from controls.models import Control
+from risks.services.register import risk_create, risk_delete, risk_update
 from soa.models import SoAEntry
+from soa.services import soa_entry_update
 from tests.factories import RiskFactory
 
 from .conftest import ISO27001, plan, record_all
@@ -45,9 +50,10 @@ def history(acme, alice, audrey, carol, version):
         organization=acme, owner=alice, inherent_likelihood=5, inherent_impact=5, next_review_date=YESTERDAY
     )
     RiskFactory(organization=acme, owner=alice, status="closed")
-    SoAEntry.objects.for_organization(acme).filter(
+    for entry in SoAEntry.objects.for_organization(acme).filter(
         control__in=Control.objects.filter(framework__code=ISO27001, reference__in=["5.1", "5.2"])
-    ).update(status="implemented")
+    ):
+        soa_entry_update(entry=entry, actor=alice, values={"status": "implemented"})
     return previous
 
 
@@ -140,3 +146,89 @@ def test_api_review_with_a_tracked_action(api_as, acme, alice, carol):
     assert api_as(alice).get(f"{base}/management-reviews/{review['id']}/").json()["actions"] == [
         action.json()["id"]
     ]
+
+
+RISK = {
+    "category": "information_security",
+    "threat": "Outage",
+    "vulnerability": "Single supplier",
+    "affects_availability": True,
+    "inherent_likelihood": 3,
+    "inherent_impact": 3,
+}
+
+
+def _back_date(record, days: int) -> None:
+    """Move the history rows of ``record`` written in the last minute ``days`` back: it was
+    done then."""
+    now = timezone.now()
+    type(record).history.filter(id=record.pk, history_date__gt=now - datetime.timedelta(minutes=1)).update(
+        history_date=now - datetime.timedelta(days=days)
+    )
+
+
+def test_inputs_read_each_record_as_it_stood_on_the_date_not_as_it_stands_now(acme, alice):
+    """A review dated three days ago, recorded today, counts a risk raised then and closed
+    since as open, at the level it had then; a review dated today counts it closed."""
+    risk = risk_create(
+        organization=acme,
+        actor=alice,
+        values={
+            **RISK,
+            "title": "Supplier outage",
+            "owner": alice,
+            "inherent_likelihood": 5,
+            "inherent_impact": 5,
+        },
+    )
+    _back_date(risk, days=5)
+    risk_update(risk=risk, actor=alice, values={"inherent_likelihood": 1, "inherent_impact": 2})
+    _back_date(risk, days=4)  # its second row too: lowered four days ago
+    risk_update(risk=risk, actor=alice, values={"status": "closed"})  # closed today
+
+    then = services.management_review_create(
+        organization=acme, actor=alice, values={"date": TODAY - datetime.timedelta(days=3)}
+    )
+    earlier = services.management_review_create(
+        organization=acme, actor=alice, values={"date": TODAY - datetime.timedelta(days=6)}
+    )
+    now = services.management_review_create(organization=acme, actor=alice, values={"date": TODAY})
+
+    assert then.inputs["risks"]["open"] == 1
+    assert then.inputs["risks"]["by_level"]["low"] == 1  # 1 x 2, its level four days ago
+    assert earlier.inputs["risks"]["open"] == 0  # not raised yet
+    assert now.inputs["risks"]["open"] == 0  # closed today
+    assert sum(now.inputs["risks"]["by_level"].values()) == 0
+
+
+def test_a_deleted_record_counts_until_the_day_it_was_deleted(acme, alice):
+    risk = risk_create(
+        organization=acme,
+        actor=alice,
+        values={**RISK, "title": "Stale laptop fleet", "owner": alice},
+    )
+    _back_date(risk, days=2)
+    risk_delete(risk=risk, actor=alice)
+    then = services.management_review_create(
+        organization=acme, actor=alice, values={"date": TODAY - datetime.timedelta(days=1)}
+    )
+    now = services.management_review_create(organization=acme, actor=alice, values={"date": TODAY})
+    assert (then.inputs["risks"]["open"], now.inputs["risks"]["open"]) == (1, 0)
+
+
+def test_the_meeting_comments_on_its_inputs_without_rewriting_them(api_as, client, acme, alice):
+    """The figures are the registers' (kept as taken); what the meeting adds or corrects goes
+    in its comments, on the page and in the API, and in the review's history."""
+    base = "/api/v1/organizations/acme/management-reviews"
+    review = api_as(alice).post(base + "/", {"date": str(TODAY)}, format="json").json()
+    comment = "Two open risks were closed in the meeting; the register is updated since."
+    response = api_as(alice).patch(f"{base}/{review['id']}/", {"inputs_comments": comment}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["inputs_comments"] == comment
+    assert response.json()["inputs"] == review["inputs"]
+    stored = ManagementReview.objects.get(pk=review["id"])
+    assert stored.history.first().inputs_comments == comment
+    client.force_login(alice)
+    url = reverse("audits:review_detail", kwargs={"organization_slug": "acme", "pk": review["id"]})
+    page = client.get(url, secure=True)
+    assert comment in page.content.decode()
