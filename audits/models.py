@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from core.freezing import Freezable, RecordFrozen
 from core.models import OrganizationOwned, OrganizationQuerySet
@@ -440,7 +440,7 @@ class ManagementReview(OrganizationOwned):
         ]
 
     def __str__(self) -> str:
-        return f"Management review {self.number} of {self.date:%Y-%m-%d}"
+        return f"Management review {self.number} of {formats.date_format(self.date)}"
 
 
 class CorrectiveActionQuerySet(OrganizationQuerySet):

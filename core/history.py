@@ -8,10 +8,10 @@ them (``related_history_register``: a risk's links and treatment actions).
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 
 # Bookkeeping fields that change on every save and say nothing to an auditor.
@@ -49,11 +49,11 @@ def _display(model_field, value, related: dict) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-            if timezone.is_aware(value)
-            else f"{value:%Y-%m-%d %H:%M}"
-        )
+        # As every page writes them (grc_portal/formats): "30 May 2027, 14:05".
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)

@@ -7,10 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db.models import DateField, DateTimeField
 from django.urls import reverse
+from django.utils import timezone
 
+from audits.models import ManagementReview
+from core.history import _display, history_for
 from risks import services
 from soa.models import SoAEntry
+from soa.services import soa_entry_update
 from tests.factories import AISystemFactory, RiskFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +112,25 @@ def test_risk_history_has_the_breadcrumb_asset_history_has(client, acme, alice):
     assert reverse("risks:list", args=[acme.slug]) in crumbs
     assert reverse("risks:detail", args=[acme.slug, risk.pk]) in crumbs
     assert risk.reference in crumbs and "History" in crumbs
+
+
+@pytest.mark.usefixtures("catalogues")
+def test_history_writes_dates_and_moments_as_the_pages_do(acme, alice):
+    """A changed date and a changed moment read "30 May 2027" and "30 May 2027, 14:05" in a
+    record's history, as everywhere else, not as ISO text built in Python."""
+
+    assert _display(DateField(), datetime.date(2027, 5, 30), {}) == "30 May 2027"
+    moment = timezone.make_aware(datetime.datetime(2027, 5, 30, 14, 5))
+    assert _display(DateTimeField(), moment, {}) == "30 May 2027, 14:05"
+
+    entry = SoAEntry.objects.filter(organization=acme).first()
+    day = datetime.date(2027, 5, 30)
+    soa_entry_update(entry=entry, actor=alice, values={"applicable": True, "target_date": day})
+
+    changes = [change for event in history_for(entry) for change in event.changes]
+    assert any(change.new == "30 May 2027" for change in changes), changes
+
+
+def test_a_management_review_is_named_with_its_date_as_people_write_it(acme):
+    review = ManagementReview(organization=acme, number=3, date=datetime.date(2027, 5, 30))
+    assert str(review) == "Management review 3 of 30 May 2027"
