@@ -160,19 +160,37 @@ def audit_update(
     themes: Iterable[ControlGroup] | None = None,
     assets: Iterable | None = None,
 ) -> Audit:
-    """Change an audit that is not closed. Its scope (frameworks, themes) changes only
-    while it is planned: the checklist is rebuilt to match."""
+    """Change an audit that is not closed. Its scope (frameworks, themes) and the SoA
+    version audited change only while it is planned: the checklist is rebuilt to match.
+    Once it has started, a change of either is refused (400 naming the field); the same
+    values again (lists compared as sets) are no change."""
     refuse_if_closed(audit)
     membership = audit_membership(audit.organization, actor)
     require_capability(
         membership, Capability.EDIT_ANY, "Only compliance officers and administrators change audits."
     )
     values = {k: v for k, v in values.items() if k in AUDIT_WRITABLE_FIELDS}
-    scope_changes = (
-        "frameworks" in values and values["frameworks"] != audit.frameworks
-    ) or themes is not None
-    if scope_changes and audit.status != AuditStatus.PLANNED:
-        raise ValidationError({"frameworks": ["The scope of an audit is fixed once it has started."]})
+    themes = None if themes is None else list(themes)
+    # Compared as sets, so that sending back what a GET answered changes nothing.
+    changed = {
+        "frameworks": "frameworks" in values and set(values["frameworks"] or []) != set(audit.frameworks),
+        "themes": themes is not None
+        and {t.pk for t in themes} != set(audit.themes.values_list("pk", flat=True)),
+        "soa_version": "soa_version" in values
+        and getattr(values["soa_version"], "pk", None) != audit.soa_version_id,
+    }
+    if audit.status != AuditStatus.PLANNED:
+        fixed = {
+            "frameworks": "The scope of an audit is fixed once it has started.",
+            "themes": "The scope of an audit is fixed once it has started.",
+            "soa_version": "The SoA version audited is fixed once the audit has started.",
+        }
+        if errors := {name: [fixed[name]] for name, change in changed.items() if change}:
+            raise ValidationError(errors)
+        values.pop("frameworks", None)
+        values.pop("soa_version", None)
+        themes = None
+    scope_changes = any(changed.values())
     members = member_ids(audit.organization)
     merged = {"planned_start": audit.planned_start, "planned_end": audit.planned_end, **values}
     errors = _audit_errors(audit.organization, merged, members)
