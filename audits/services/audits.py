@@ -17,6 +17,7 @@ from core.services import record_delete, record_save
 from core.types import Actor
 from organizations.models import Organization
 from soa.models import SoAVersion, SoAVersionRow
+from soa.selectors import version_latest
 
 from .. import selectors
 from ..models import (
@@ -128,7 +129,8 @@ def audit_plan(
     themes: Iterable[ControlGroup] | None = None,
     assets: Iterable | None = None,
 ) -> Audit:
-    """Plan an audit and build its checklist of clauses (the controls follow when it starts)."""
+    """Plan an audit and build its checklist: the clauses of the standards in scope and the
+    applicable controls of the SoA version chosen (else the latest approved, if any)."""
     membership = audit_membership(organization, actor)
     require_capability(
         membership, Capability.EDIT_ANY, "Only compliance officers and administrators plan audits."
@@ -228,6 +230,15 @@ def _reference_key(reference: str) -> tuple:
     )
 
 
+def _checklist_version_id(audit: Audit) -> int | None:
+    """The SoA version whose controls the checklist holds: the audited one, or while the
+    audit is planned without one chosen, the latest approved (none: no controls yet)."""
+    if audit.soa_version_id is not None or audit.status != AuditStatus.PLANNED:
+        return audit.soa_version_id
+    latest = version_latest(audit.organization)
+    return latest.pk if latest else None
+
+
 def _wanted_items(audit: Audit) -> list[dict]:
     """The checklist the audit's scope asks for, in order, as field values."""
     codes = _framework_order(audit.frameworks)
@@ -267,10 +278,11 @@ def _wanted_items(audit: Audit) -> list[dict]:
     clause_items.sort(key=lambda item: item["key"])
 
     control_items = []
-    if audit.status != AuditStatus.PLANNED and audit.soa_version_id is not None:
+    version_id = _checklist_version_id(audit)
+    if version_id is not None:
         rows = list(
             SoAVersionRow.objects.filter(
-                version_id=audit.soa_version_id, applicable=True, framework__in=codes
+                version_id=version_id, applicable=True, framework__in=codes
             ).order_by("position")
         )
         controls = {
@@ -289,12 +301,15 @@ def _wanted_items(audit: Audit) -> list[dict]:
 @transaction.atomic
 def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
     """Create the checklist items the audit's scope asks for and it does not have yet;
-    idempotent. While the audit is planned, items outside its scope are removed.
+    idempotent. While the audit is planned, items outside its scope are removed and the
+    control items follow the SoA version (an item whose control stays is kept, pointing
+    at the new version's row).
 
     Clauses 4-10 of each standard in scope, one item for a clause the standards
     share (``controls.ClauseMapping``), the clauses only one of them has as items
-    of their own; once the audit has started, the applicable controls of the
-    audited SoA version (limited to the audit's themes, if it names any).
+    of their own; then the applicable controls of the audited SoA version (while
+    planned without one chosen, the latest approved), limited to the audit's themes
+    if it names any.
     """
     refuse_if_closed(audit)
     wanted = _wanted_items(audit)
@@ -303,9 +318,20 @@ def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
     have_controls = {item.control_id: item for item in existing if item.control_id}
     if audit.status == AuditStatus.PLANNED:
         keep_clauses = {w["clause"].pk for w in wanted if "clause" in w}
+        keep_controls = {w["control"].pk: w["soa_row"] for w in wanted if "control" in w}
         for item in existing:
-            if item.clause_id and item.clause_id not in keep_clauses:
+            if (item.clause_id and item.clause_id not in keep_clauses) or (
+                item.control_id and item.control_id not in keep_controls
+            ):
                 record_delete(item, actor=actor, reason="Out of the audit's scope")
+            elif item.control_id and item.soa_row_id != keep_controls[item.control_id].pk:
+                item.soa_row = keep_controls[item.control_id]
+                record_save(
+                    item,
+                    actor=actor,
+                    reason="Brought to the SoA version audited",
+                    update_fields=["soa_row", "updated_at"],
+                )
     new = []
     for position, values in enumerate(wanted, start=1):
         values = {k: v for k, v in values.items() if k != "key"}
@@ -331,8 +357,9 @@ def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
 
 @transaction.atomic
 def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = None) -> Audit:
-    """Start a planned audit: fix the SoA version audited (the one given, or the latest
-    approved) and add its applicable controls to the checklist."""
+    """Start a planned audit: fix the SoA version audited (the one given, else the one
+    chosen when planning, else the latest approved) and bring the checklist's controls
+    to that version (items whose control stays are kept)."""
     refuse_if_closed(audit)
     membership = audit_membership(audit.organization, actor)
     require_capability(
@@ -342,8 +369,7 @@ def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = 
         raise ValidationError(
             {"status": [f"Only a planned audit can start; this one is {audit.get_status_display().lower()}."]}
         )
-    if soa_version is None:
-        soa_version = SoAVersion.objects.for_organization(audit.organization).order_by("-number").first()
+    soa_version = soa_version or audit.soa_version or version_latest(audit.organization)
     if soa_version is None:
         raise ValidationError(
             {"soa_version": ["No SoA version is approved yet: approve the Statement of Applicability first."]}
@@ -351,10 +377,11 @@ def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = 
     if soa_version.organization_id != audit.organization_id:
         raise ValidationError({"soa_version": ["No such SoA version in this organization."]})
     audit.soa_version = soa_version
+    # Built while still planned, so that controls the version no longer applies go.
+    audit_checklist_build(audit=audit, actor=actor)
     audit.status = AuditStatus.IN_PROGRESS
     audit.actual_start = timezone.localdate()
     record_save(audit, actor=actor, reason=f"Audit started on SoA version {soa_version.number}")
-    audit_checklist_build(audit=audit, actor=actor)
     return audit
 
 
