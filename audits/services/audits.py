@@ -401,7 +401,7 @@ def audit_report(*, audit: Audit, actor: Actor) -> Audit:
 
 def audit_close_blockers(audit: Audit) -> list[str]:
     """What stops the audit from closing: it has not started, items without a
-    result, nonconformities without a finding."""
+    result, items recorded as nonconformities without a finding that is one."""
     if audit.status not in (AuditStatus.IN_PROGRESS, AuditStatus.REPORTING):
         return [
             "Only an audit in progress or in reporting can be closed; "
@@ -411,7 +411,9 @@ def audit_close_blockers(audit: Audit) -> list[str]:
     items = list(
         ChecklistItem.objects.filter(audit=audit).select_related("clause", "control").order_by("position")
     )
-    with_findings = set(Finding.objects.filter(audit=audit).values_list("checklist_item_id", flat=True))
+    severities: dict[int, set[str]] = {}
+    for item_id, severity in Finding.objects.filter(audit=audit).values_list("checklist_item_id", "severity"):
+        severities.setdefault(item_id, set()).add(severity)
     unrecorded = [item.subject.reference for item in items if not item.result]
     if unrecorded:
         shown = ", ".join(unrecorded[:10]) + (
@@ -419,8 +421,15 @@ def audit_close_blockers(audit: Audit) -> list[str]:
         )
         blockers.append(f"{len(unrecorded)} checklist items have no result: {shown}.")
     for item in items:
-        if item.result in NONCONFORMITIES and item.pk not in with_findings:
+        if item.result not in NONCONFORMITIES:
+            continue
+        if item.pk not in severities:
             blockers.append(f"{item.subject.reference} is a nonconformity without a finding.")
+        elif not severities[item.pk] & NONCONFORMITIES:
+            blockers.append(
+                f"{item.subject.reference} is a nonconformity whose findings are not: "
+                "raise its finding as major_nc or minor_nc."
+            )
     return blockers
 
 
