@@ -92,8 +92,9 @@ class AuditViewSet(_Scoped, viewsets.ModelViewSet):
 
     Filter with `type`, `status`, `scope` (a framework code, or `combined`),
     `lead` (user id, username or email) and `planned_start_after`/`_before`;
-    sort with `ordering`. Planning builds the checklist of clauses; `start/`
-    fixes the SoA version and adds its applicable controls; `report/` ends the
+    sort with `ordering`. Planning builds the checklist (clauses, and the
+    applicable controls of the SoA version chosen, else the latest approved);
+    `start/` fixes the SoA version and brings the controls to it; `report/` ends the
     fieldwork; `close/` freezes the audit. Officers and administrators plan,
     change and close audits; a delete goes through `core.deletion` (409 when a
     closed audit, or a finding with corrective actions, depends on it).
@@ -215,7 +216,7 @@ class AuditViewSet(_Scoped, viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def checklist(self, request, *args, **kwargs):
         """Clauses 4-10 of the standards in scope (one item for a clause both share),
-        then the applicable controls of the audited SoA version (once started)."""
+        then the applicable controls of the audited SoA version."""
         items = selectors.checklist_of(self.get_object())
         page = self.paginate_queryset(items)
         data = ChecklistItemSerializer(page if page is not None else items, many=True).data

@@ -73,7 +73,7 @@ class AuditPackRequestSerializer(serializers.Serializer):
 
 _400 = OpenApiResponse(
     OpenApiTypes.OBJECT,
-    description="Invalid request: messages per field (`audit`: no such audit here; "
+    description="Invalid request: messages per field (`audit`: not an id; "
     "`sections`: unknown codes, with the valid ones).",
 )
 _401 = OpenApiResponse(ErrorSerializer, description="No or invalid credentials.")
@@ -141,7 +141,15 @@ class AuditPackViewSet(
     @extend_schema(
         parameters=_P,
         request=AuditPackRequestSerializer,
-        responses={202: AuditPackSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
+        responses={
+            202: AuditPackSerializer,
+            400: _400,
+            401: _401,
+            403: _403,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such organization, or no such audit in it (another's)."
+            ),
+        },
         summary="Request an audit pack; it is built in the background",
     )
     def create(self, request, *args, **kwargs):

@@ -51,6 +51,9 @@ class Result(models.TextChoices):
 
 #: Results that are nonconformities: each needs a finding, and its finding verified actions to close.
 NONCONFORMITIES = frozenset({Result.MAJOR_NC, Result.MINOR_NC})
+NONCONFORMITY_SEVERITY = (
+    "The checklist item is recorded as a nonconformity: its finding's severity is major_nc or minor_nc."
+)
 
 
 class Severity(models.TextChoices):
@@ -276,6 +279,20 @@ class FindingQuerySet(OrganizationQuerySet):
             and self.filter(audit__status=AuditStatus.CLOSED).exists()
         ):
             raise RecordFrozen(Finding.frozen_message)
+        # The rules ``Finding.save`` keeps, kept for a bulk write too.
+        if (
+            "severity" in kwargs
+            and kwargs["severity"] not in NONCONFORMITIES
+            and self.filter(checklist_item__result__in=NONCONFORMITIES).exists()
+        ):
+            raise ValidationError({"severity": [NONCONFORMITY_SEVERITY]})
+        if (
+            kwargs.get("status") == FindingStatus.CLOSED
+            and self.filter(severity__in=NONCONFORMITIES).exists()
+        ):
+            raise ValidationError(
+                {"status": ["Close a nonconformity on its own, once its actions are verified."]}
+            )
         return super().update(**kwargs)
 
     def delete(self):
@@ -291,9 +308,11 @@ class FindingQuerySet(OrganizationQuerySet):
 class Finding(OrganizationOwned):
     """A finding raised from a checklist item; its severity is the item's result.
 
-    Once the audit is closed its link to the audit (audit, item, severity) is
-    frozen; its status and corrective actions go on. A nonconformity cannot be
-    closed before each of its corrective actions is verified effective.
+    A finding of an item recorded as a nonconformity is a nonconformity too (its
+    severity is never lowered below one). Once the audit is closed its link to the
+    audit (audit, item, severity) is frozen; its status and corrective actions go
+    on. A nonconformity cannot be closed before each of its corrective actions is
+    verified effective.
     """
 
     frozen_message = (
@@ -376,6 +395,12 @@ class Finding(OrganizationOwned):
             for name in ("audit_id", "checklist_item_id", "severity", "frameworks")
         ):
             raise RecordFrozen(self.frozen_message)
+        if (
+            stored is None
+            or stored["severity"] != self.severity
+            or stored["checklist_item_id"] != self.checklist_item_id
+        ) and (self.severity not in NONCONFORMITIES and self.checklist_item.result in NONCONFORMITIES):
+            raise ValidationError({"severity": [NONCONFORMITY_SEVERITY]})
         if self.status == FindingStatus.CLOSED and (
             stored is None or stored["status"] != FindingStatus.CLOSED
         ):

@@ -207,7 +207,9 @@ class FindingSerializer(serializers.ModelSerializer):
         model=ChecklistItem, write_once=True, help_text="Id of the item."
     )
     severity = serializers.ChoiceField(
-        choices=Severity.choices, required=False, help_text="The item's result when left out."
+        choices=Severity.choices,
+        required=False,
+        help_text="The item's result when left out; never below a nonconformity when the item is one.",
     )
     subject = serializers.SerializerMethodField()
     actions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from core.roles import Capability
 from documents import registry
@@ -194,7 +195,7 @@ def pack_parameters(values: dict, organization) -> dict:
     except (TypeError, ValueError):
         raise ValidationError({"audit": "Give the id of one of this organization's audits."}) from None
     if not Audit.objects.for_organization(organization).filter(pk=audit_id).exists():
-        raise ValidationError({"audit": f"This organization has no audit {audit_id}."})
+        raise Http404("No such audit")  # another organization's audit is 404, as its packs are
     wanted = values.get("sections")
     if wanted in (None, "", []):
         codes = list(SECTION_CODES)

@@ -18,8 +18,9 @@ def audit_pack_request(
 ) -> GeneratedDocument:
     """Queue the pack of ``audit`` (an id or an ``Audit``) with ``sections`` (all by default).
 
-    Raises ``ValidationError`` naming ``audit`` or ``sections`` when the kind refuses them (another
-    organization's audit is "no such audit"). The caller checks that ``actor`` may export.
+    Raises ``ValidationError`` naming ``audit`` or ``sections`` when the kind refuses them, and
+    ``Http404`` for no such audit (another organization's included). The caller checks that
+    ``actor`` may export.
     """
     parameters = {"audit": audit.pk if isinstance(audit, Audit) else audit}
     if sections is not None:

@@ -28,7 +28,8 @@ def require_capability(membership: Membership, capability: Capability, message: 
 
 
 def can_record_results(membership: Membership, audit: Audit) -> bool:
-    """Officers record results on any audit; auditors only on the audits they are assigned to."""
+    """Auditors record results only on the audits they are assigned to (lead or team);
+    officers and administrators, who run the programme, on any audit (decision 13 says why)."""
     if not membership.can(Capability.RECORD_AUDIT_RESULTS):
         return False
     return membership.can(Capability.EDIT_ANY) or membership.user_id in selectors.audit_team_ids(audit)

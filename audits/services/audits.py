@@ -17,6 +17,7 @@ from core.services import record_delete, record_save
 from core.types import Actor
 from organizations.models import Organization
 from soa.models import SoAVersion, SoAVersionRow
+from soa.selectors import version_latest
 
 from .. import selectors
 from ..models import (
@@ -128,7 +129,8 @@ def audit_plan(
     themes: Iterable[ControlGroup] | None = None,
     assets: Iterable | None = None,
 ) -> Audit:
-    """Plan an audit and build its checklist of clauses (the controls follow when it starts)."""
+    """Plan an audit and build its checklist: the clauses of the standards in scope and the
+    applicable controls of the SoA version chosen (else the latest approved, if any)."""
     membership = audit_membership(organization, actor)
     require_capability(
         membership, Capability.EDIT_ANY, "Only compliance officers and administrators plan audits."
@@ -160,19 +162,37 @@ def audit_update(
     themes: Iterable[ControlGroup] | None = None,
     assets: Iterable | None = None,
 ) -> Audit:
-    """Change an audit that is not closed. Its scope (frameworks, themes) changes only
-    while it is planned: the checklist is rebuilt to match."""
+    """Change an audit that is not closed. Its scope (frameworks, themes) and the SoA
+    version audited change only while it is planned: the checklist is rebuilt to match.
+    Once it has started, a change of either is refused (400 naming the field); the same
+    values again (lists compared as sets) are no change."""
     refuse_if_closed(audit)
     membership = audit_membership(audit.organization, actor)
     require_capability(
         membership, Capability.EDIT_ANY, "Only compliance officers and administrators change audits."
     )
     values = {k: v for k, v in values.items() if k in AUDIT_WRITABLE_FIELDS}
-    scope_changes = (
-        "frameworks" in values and values["frameworks"] != audit.frameworks
-    ) or themes is not None
-    if scope_changes and audit.status != AuditStatus.PLANNED:
-        raise ValidationError({"frameworks": ["The scope of an audit is fixed once it has started."]})
+    themes = None if themes is None else list(themes)
+    # Compared as sets, so that sending back what a GET answered changes nothing.
+    changed = {
+        "frameworks": "frameworks" in values and set(values["frameworks"] or []) != set(audit.frameworks),
+        "themes": themes is not None
+        and {t.pk for t in themes} != set(audit.themes.values_list("pk", flat=True)),
+        "soa_version": "soa_version" in values
+        and getattr(values["soa_version"], "pk", None) != audit.soa_version_id,
+    }
+    if audit.status != AuditStatus.PLANNED:
+        fixed = {
+            "frameworks": "The scope of an audit is fixed once it has started.",
+            "themes": "The scope of an audit is fixed once it has started.",
+            "soa_version": "The SoA version audited is fixed once the audit has started.",
+        }
+        if errors := {name: [fixed[name]] for name, change in changed.items() if change}:
+            raise ValidationError(errors)
+        values.pop("frameworks", None)
+        values.pop("soa_version", None)
+        themes = None
+    scope_changes = any(changed.values())
     members = member_ids(audit.organization)
     merged = {"planned_start": audit.planned_start, "planned_end": audit.planned_end, **values}
     errors = _audit_errors(audit.organization, merged, members)
@@ -208,6 +228,15 @@ def _reference_key(reference: str) -> tuple:
     return tuple(
         int(part) if part.isdigit() else part for part in re.split(r"[.]", reference.removeprefix("A."))
     )
+
+
+def _checklist_version_id(audit: Audit) -> int | None:
+    """The SoA version whose controls the checklist holds: the audited one, or while the
+    audit is planned without one chosen, the latest approved (none: no controls yet)."""
+    if audit.soa_version_id is not None or audit.status != AuditStatus.PLANNED:
+        return audit.soa_version_id
+    latest = version_latest(audit.organization)
+    return latest.pk if latest else None
 
 
 def _wanted_items(audit: Audit) -> list[dict]:
@@ -249,10 +278,11 @@ def _wanted_items(audit: Audit) -> list[dict]:
     clause_items.sort(key=lambda item: item["key"])
 
     control_items = []
-    if audit.status != AuditStatus.PLANNED and audit.soa_version_id is not None:
+    version_id = _checklist_version_id(audit)
+    if version_id is not None:
         rows = list(
             SoAVersionRow.objects.filter(
-                version_id=audit.soa_version_id, applicable=True, framework__in=codes
+                version_id=version_id, applicable=True, framework__in=codes
             ).order_by("position")
         )
         controls = {
@@ -271,12 +301,15 @@ def _wanted_items(audit: Audit) -> list[dict]:
 @transaction.atomic
 def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
     """Create the checklist items the audit's scope asks for and it does not have yet;
-    idempotent. While the audit is planned, items outside its scope are removed.
+    idempotent. While the audit is planned, items outside its scope are removed and the
+    control items follow the SoA version (an item whose control stays is kept, pointing
+    at the new version's row).
 
     Clauses 4-10 of each standard in scope, one item for a clause the standards
     share (``controls.ClauseMapping``), the clauses only one of them has as items
-    of their own; once the audit has started, the applicable controls of the
-    audited SoA version (limited to the audit's themes, if it names any).
+    of their own; then the applicable controls of the audited SoA version (while
+    planned without one chosen, the latest approved), limited to the audit's themes
+    if it names any.
     """
     refuse_if_closed(audit)
     wanted = _wanted_items(audit)
@@ -285,9 +318,20 @@ def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
     have_controls = {item.control_id: item for item in existing if item.control_id}
     if audit.status == AuditStatus.PLANNED:
         keep_clauses = {w["clause"].pk for w in wanted if "clause" in w}
+        keep_controls = {w["control"].pk: w["soa_row"] for w in wanted if "control" in w}
         for item in existing:
-            if item.clause_id and item.clause_id not in keep_clauses:
+            if (item.clause_id and item.clause_id not in keep_clauses) or (
+                item.control_id and item.control_id not in keep_controls
+            ):
                 record_delete(item, actor=actor, reason="Out of the audit's scope")
+            elif item.control_id and item.soa_row_id != keep_controls[item.control_id].pk:
+                item.soa_row = keep_controls[item.control_id]
+                record_save(
+                    item,
+                    actor=actor,
+                    reason="Brought to the SoA version audited",
+                    update_fields=["soa_row", "updated_at"],
+                )
     new = []
     for position, values in enumerate(wanted, start=1):
         values = {k: v for k, v in values.items() if k != "key"}
@@ -313,8 +357,9 @@ def audit_checklist_build(*, audit: Audit, actor: Actor) -> list[ChecklistItem]:
 
 @transaction.atomic
 def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = None) -> Audit:
-    """Start a planned audit: fix the SoA version audited (the one given, or the latest
-    approved) and add its applicable controls to the checklist."""
+    """Start a planned audit: fix the SoA version audited (the one given, else the one
+    chosen when planning, else the latest approved) and bring the checklist's controls
+    to that version (items whose control stays are kept)."""
     refuse_if_closed(audit)
     membership = audit_membership(audit.organization, actor)
     require_capability(
@@ -324,8 +369,7 @@ def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = 
         raise ValidationError(
             {"status": [f"Only a planned audit can start; this one is {audit.get_status_display().lower()}."]}
         )
-    if soa_version is None:
-        soa_version = SoAVersion.objects.for_organization(audit.organization).order_by("-number").first()
+    soa_version = soa_version or audit.soa_version or version_latest(audit.organization)
     if soa_version is None:
         raise ValidationError(
             {"soa_version": ["No SoA version is approved yet: approve the Statement of Applicability first."]}
@@ -333,10 +377,11 @@ def audit_start(*, audit: Audit, actor: Actor, soa_version: SoAVersion | None = 
     if soa_version.organization_id != audit.organization_id:
         raise ValidationError({"soa_version": ["No such SoA version in this organization."]})
     audit.soa_version = soa_version
+    # Built while still planned, so that controls the version no longer applies go.
+    audit_checklist_build(audit=audit, actor=actor)
     audit.status = AuditStatus.IN_PROGRESS
     audit.actual_start = timezone.localdate()
     record_save(audit, actor=actor, reason=f"Audit started on SoA version {soa_version.number}")
-    audit_checklist_build(audit=audit, actor=actor)
     return audit
 
 
@@ -356,7 +401,7 @@ def audit_report(*, audit: Audit, actor: Actor) -> Audit:
 
 def audit_close_blockers(audit: Audit) -> list[str]:
     """What stops the audit from closing: it has not started, items without a
-    result, nonconformities without a finding."""
+    result, items recorded as nonconformities without a finding that is one."""
     if audit.status not in (AuditStatus.IN_PROGRESS, AuditStatus.REPORTING):
         return [
             "Only an audit in progress or in reporting can be closed; "
@@ -366,7 +411,9 @@ def audit_close_blockers(audit: Audit) -> list[str]:
     items = list(
         ChecklistItem.objects.filter(audit=audit).select_related("clause", "control").order_by("position")
     )
-    with_findings = set(Finding.objects.filter(audit=audit).values_list("checklist_item_id", flat=True))
+    severities: dict[int, set[str]] = {}
+    for item_id, severity in Finding.objects.filter(audit=audit).values_list("checklist_item_id", "severity"):
+        severities.setdefault(item_id, set()).add(severity)
     unrecorded = [item.subject.reference for item in items if not item.result]
     if unrecorded:
         shown = ", ".join(unrecorded[:10]) + (
@@ -374,8 +421,15 @@ def audit_close_blockers(audit: Audit) -> list[str]:
         )
         blockers.append(f"{len(unrecorded)} checklist items have no result: {shown}.")
     for item in items:
-        if item.result in NONCONFORMITIES and item.pk not in with_findings:
+        if item.result not in NONCONFORMITIES:
+            continue
+        if item.pk not in severities:
             blockers.append(f"{item.subject.reference} is a nonconformity without a finding.")
+        elif not severities[item.pk] & NONCONFORMITIES:
+            blockers.append(
+                f"{item.subject.reference} is a nonconformity whose findings are not: "
+                "raise its finding as major_nc or minor_nc."
+            )
     return blockers
 
 

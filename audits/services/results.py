@@ -18,6 +18,7 @@ from core.services import record_save
 from core.types import Actor
 
 from ..models import (
+    NONCONFORMITIES,
     Audit,
     AuditStatus,
     ChecklistItem,
@@ -126,10 +127,25 @@ def evidence_file_add(*, item: ChecklistItem, actor: Actor, upload: UploadedFile
 # --- Findings ---
 
 
+def _check_severity(severity: str, item: ChecklistItem) -> None:
+    if severity not in Severity.values:
+        raise ValidationError({"severity": ["Choose major_nc, minor_nc, observation or opportunity."]})
+    if item.result in NONCONFORMITIES and severity not in NONCONFORMITIES:
+        raise ValidationError(
+            {
+                "severity": [
+                    f"{item.subject.reference} is recorded as a {item.get_result_display().lower()}: "
+                    "its finding is a nonconformity too (major_nc or minor_nc)."
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def finding_create(*, item: ChecklistItem, actor: Actor, description: str, severity: str = "") -> Finding:
     """Raise a finding from a checklist item that has a result other than conforming;
-    its severity is the result unless given, its standards are the item's."""
+    its severity is the result unless given (a nonconformity's finding is a nonconformity:
+    a lower severity is refused), its standards are the item's."""
     audit = item.audit
     refuse_if_closed(audit)
     require_recorder(audit, actor)
@@ -138,8 +154,7 @@ def finding_create(*, item: ChecklistItem, actor: Actor, description: str, sever
             {"checklist_item": ["Record a result other than conforming before raising a finding."]}
         )
     severity = severity or item.result
-    if severity not in Severity.values:
-        raise ValidationError({"severity": ["Choose major_nc, minor_nc, observation or opportunity."]})
+    _check_severity(severity, item)
     if not str(description or "").strip():
         raise ValidationError({"description": ["Describe the finding."]})
     finding = Finding(
@@ -156,11 +171,12 @@ def finding_create(*, item: ChecklistItem, actor: Actor, description: str, sever
 
 @transaction.atomic
 def finding_update(*, finding: Finding, actor: Actor, values: Mapping[str, Any]) -> Finding:
-    """Change a finding's description, or (audit still open) its severity."""
+    """Change a finding's description, or (audit still open) its severity: never below a
+    nonconformity while its item is recorded as one."""
     require_recorder(finding.audit, actor)
     values = {k: v for k, v in values.items() if k in ("description", "severity")}
-    if "severity" in values and values["severity"] not in Severity.values:
-        raise ValidationError({"severity": ["Choose major_nc, minor_nc, observation or opportunity."]})
+    if "severity" in values:
+        _check_severity(values["severity"], finding.checklist_item)
     for name, value in values.items():
         setattr(finding, name, value)
     return record_save(finding, actor=actor)

@@ -150,9 +150,7 @@ class AuditCreateView(AuditFormMixin, OrganizationPageMixin, FormView):
             )
         except ValidationError as exc:
             return self.save_errors(form, exc)
-        messages.success(
-            self.request, f"{audit.reference} {audit.title} is planned; its checklist of clauses is ready."
-        )
+        messages.success(self.request, f"{audit.reference} {audit.title} is planned; its checklist is ready.")
         return redirect("audits:detail", organization_slug=self.organization.slug, pk=audit.pk)
 
 

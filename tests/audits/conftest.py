@@ -72,6 +72,18 @@ def approve_soa(organization, actor):
     return soa_services.soa_version_approve(organization=organization, actor=actor, change_summary="First")
 
 
+def approve_second(organization, actor):
+    """Version 2: 27001's 5.7 applies now, 5.8 no longer does."""
+    entries = SoAEntry.objects.for_organization(organization)
+    entries.filter(control=Control.objects.get(framework__code=ISO27001, reference="5.7")).update(
+        applicable=True, exclusion_justification=""
+    )
+    entries.filter(control=Control.objects.get(framework__code=ISO27001, reference="5.8")).update(
+        applicable=False, exclusion_justification="No projects."
+    )
+    return soa_services.soa_version_approve(organization=organization, actor=actor, change_summary="Second")
+
+
 def plan(organization, actor, *, frameworks=(ISO27001, ISO42001), lead=None, team=(), **values):
     today = datetime.date.today()
     return services.audit_plan(

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -185,9 +186,8 @@ def test_the_builder_reads_in_a_bounded_number_of_queries(world, acme, alice, mo
 
 
 def test_parameters_name_the_field_they_refuse(world, acme, alice):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Http404):  # another organization's audit is no such audit: 404
         _request(acme, alice, world["globex_audit"].pk)
-    assert "audit" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         _request(acme, alice, world["audit"], sections=["scope", "appendix"])
     assert "appendix" in error.value.message_dict["sections"][0]

@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 
+from documents.models import GeneratedDocument
 from documents.tasks import document_build
 
 from .conftest import plan
@@ -73,12 +74,13 @@ def test_the_list_is_the_organizations_packs_filtered_by_audit(api_as, acme, ali
     assert api.get(f"{ACME}/audit-packs/", {"audit": "AUD-1"}).status_code == 400
 
 
-def test_bad_requests_are_400s_naming_the_field(api_as, alice, audit):
+def test_bad_requests_are_400s_naming_the_field_and_no_such_audit_404(api_as, alice, audit):
     api = api_as(alice)
     response = api.post(f"{ACME}/audit-packs/", {}, format="json")
     assert response.status_code == 400 and "audit" in response.json()
+    # No such audit is a 404, as another organization's is (the two cannot be told apart).
     response = api.post(f"{ACME}/audit-packs/", {"audit": audit.pk + 999}, format="json")
-    assert response.status_code == 400 and "audit" in response.json()
+    assert response.status_code == 404 and response.json() == {"detail": "No such audit"}
     response = api.post(
         f"{ACME}/audit-packs/", {"audit": audit.pk, "sections": ["scope", "annex"]}, format="json"
     )
@@ -117,9 +119,26 @@ def test_another_organizations_audit_pack_and_file_are_404(api_as, alice, charli
         [],
         {"count": 0, "next": None, "previous": None, "results": []},
     )
-    # Acme's audit from Globex: no such audit there, named on the field.
+    # Acme's audit from Globex: no such audit there, 404 in the schema's error shape, nothing queued.
+    before = GeneratedDocument.objects.count()
     response = globex.post(f"{GLOBEX}/audit-packs/", {"audit": audit.pk}, format="json")
-    assert response.status_code == 400 and "audit" in response.json()
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such audit"}
+    through_documents = globex.post(
+        f"{GLOBEX}/documents/", {"kind": "audit_pack", "parameters": {"audit": audit.pk}}, format="json"
+    )
+    assert through_documents.status_code == 404
+    assert through_documents.json() == {"detail": "No such audit"}
+    assert GeneratedDocument.objects.count() == before
+
+
+def test_the_post_404_is_the_declared_error_shape():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    post = schema["paths"]["/api/v1/organizations/{organization_slug}/audit-packs/"]["post"]
+    declared = post["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][declared]["properties"]) == {"detail"}
 
 
 def test_the_schema_declares_the_answers(api_client):
