@@ -3,7 +3,8 @@
 The domain apps do not know the inbox exists: these receivers watch their records'
 history (simple-history's ``post_create_historical_record``, sent for every save that
 goes through ``core.services.record_save``, in the writer's transaction) and, when an
-owner, a reviewer, a lead auditor or an audit team member is newly set, send a
+owner (of an asset, risk, treatment or corrective action, impact assessment or SoA row), a
+reviewer, a lead auditor or an audit team member is newly set, send a
 notification to that person, naming the actor the history names. Rows written in bulk
 (``bulk_create_with_history``: imports) send no signal and tell nobody.
 """
@@ -14,7 +15,8 @@ from simple_history.signals import post_create_historical_record
 from assets.models import Asset
 from audits.models import Audit, AuditTeamMember, CorrectiveAction
 from notifications.services import notification_send
-from risks.models import ImpactReviewer, Risk, TreatmentAction
+from risks.models import ImpactAssessment, ImpactReviewer, Risk, TreatmentAction
+from soa.models import SoAEntry
 
 CREATED = "+"
 
@@ -66,8 +68,23 @@ def treatment_action_owner_told(sender, instance, history_instance, history_user
 
 def corrective_action_owner_told(sender, instance, history_instance, history_user=None, **kwargs):
     if _changed(history_instance, "owner_id"):
-        # Audits have no pages yet: the notification names the action without a link.
-        _tell(instance, history_user, instance.owner, "gave you", f"the corrective action {instance}")
+        url = _url("audits:action_detail", instance.organization, instance.pk)
+        _tell(instance, history_user, instance.owner, "gave you", f"the corrective action {instance}", url)
+
+
+def impact_assessment_owner_told(sender, instance, history_instance, history_user=None, **kwargs):
+    if _changed(history_instance, "owner_id"):
+        url = _url("risks:assessment_detail", instance.organization, instance.pk)
+        label = f"the impact assessment of {instance.ai_system.name} (version {instance.version})"
+        _tell(instance, history_user, instance.owner, "made you the owner of", label, url)
+
+
+def soa_entry_owner_told(sender, instance, history_instance, history_user=None, **kwargs):
+    if _changed(history_instance, "owner_id"):
+        url = _url("soa:edit", instance.organization, instance.pk)
+        control = instance.control
+        label = f"the SoA row of {control.framework.short_name} {control.reference} {control.title}"
+        _tell(instance, history_user, instance.owner, "made you the owner of", label, url)
 
 
 def impact_reviewer_told(sender, instance, history_instance, history_user=None, **kwargs):
@@ -80,14 +97,16 @@ def impact_reviewer_told(sender, instance, history_instance, history_user=None, 
 
 def lead_auditor_told(sender, instance, history_instance, history_user=None, **kwargs):
     if _changed(history_instance, "lead_auditor_id"):
-        _tell(
-            instance, history_user, instance.lead_auditor, "made you the lead auditor of", f"audit {instance}"
-        )
+        url = _url("audits:detail", instance.organization, instance.pk)
+        verb = "made you the lead auditor of"
+        _tell(instance, history_user, instance.lead_auditor, verb, f"audit {instance}", url)
 
 
 def audit_team_member_told(sender, instance, history_instance, history_user=None, **kwargs):
     if history_instance.history_type == CREATED:
-        _tell(instance, history_user, instance.user, "added you to the team of", f"audit {instance.audit}")
+        url = _url("audits:detail", instance.organization, instance.audit_id)
+        verb = "added you to the team of"
+        _tell(instance, history_user, instance.user, verb, f"audit {instance.audit}", url)
 
 
 WATCHED = {
@@ -95,7 +114,9 @@ WATCHED = {
     Risk: risk_owner_told,
     TreatmentAction: treatment_action_owner_told,
     CorrectiveAction: corrective_action_owner_told,
+    ImpactAssessment: impact_assessment_owner_told,
     ImpactReviewer: impact_reviewer_told,
+    SoAEntry: soa_entry_owner_told,
     Audit: lead_auditor_told,
     AuditTeamMember: audit_team_member_told,
 }

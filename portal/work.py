@@ -13,7 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audits.models import PENDING_ACTION_STATUSES as CORRECTIVE_PENDING
-from audits.models import Audit, AuditStatus, AuditTeamMember, ChecklistItem, CorrectiveAction
+from audits.models import ActionStatus as CorrectiveActionStatus
+from audits.models import Audit, AuditStatus, AuditTeamMember, ChecklistItem, CorrectiveAction, Verification
 from audits.selectors import audits_for, corrective_actions_for
 from core.roles import Capability
 from organizations.models import Membership, Organization
@@ -27,7 +28,15 @@ from .selectors import counts_of
 DUE_SOON_DAYS = 14
 
 #: The queues in the order the page and the navigation name them.
-QUEUES = ("reviews", "sign_offs", "treatment_actions", "corrective_actions", "risk_reviews", "audits")
+QUEUES = (
+    "reviews",
+    "sign_offs",
+    "treatment_actions",
+    "corrective_actions",
+    "verifications",
+    "risk_reviews",
+    "audits",
+)
 
 
 def _due_by() -> datetime.date:
@@ -59,6 +68,7 @@ def _queues(organization: Organization, membership: Membership) -> dict[str, Que
         "corrective_actions": CorrectiveAction.objects.for_organization(organization).filter(
             owner_id=user_id, status__in=CORRECTIVE_PENDING, due_date__lte=_due_by()
         ),
+        "verifications": _verifications_waiting(organization, membership),
         "risk_reviews": reviews_overdue_for(organization, owner=user_id),
         # Audits not closed that the member leads or is on the team of, with items to record.
         "audits": Audit.objects.for_organization(organization)
@@ -70,6 +80,26 @@ def _queues(organization: Organization, membership: Membership) -> dict[str, Que
         .filter(Exists(ChecklistItem.objects.filter(audit=OuterRef("pk"), result=""))),
     }
     return queues
+
+
+def _verifications_waiting(organization: Organization, membership: Membership) -> QuerySet:
+    """Done corrective actions whose effectiveness is not verified yet, for those who may verify
+    them (``audits.services.corrective_action_verify``): officers and administrators every one;
+    an auditor those of the findings of the audits they lead or are on the team of."""
+    done = (
+        CorrectiveAction.objects.for_organization(organization)
+        .filter(status=CorrectiveActionStatus.DONE)
+        .exclude(verification_result=Verification.EFFECTIVE)
+    )
+    if membership.can(Capability.EDIT_ANY):
+        return done
+    if not membership.can(Capability.RECORD_AUDIT_RESULTS):
+        return done.none()
+    user_id = membership.user_id
+    return done.filter(finding__isnull=False).filter(
+        Q(finding__audit__lead_auditor_id=user_id)
+        | Exists(AuditTeamMember.objects.filter(audit_id=OuterRef("finding__audit_id"), user_id=user_id))
+    )
 
 
 def _soa_approval_waiting(organization: Organization) -> QuerySet:
@@ -88,6 +118,7 @@ class WorkCounts:
     sign_offs: int = 0
     treatment_actions: int = 0
     corrective_actions: int = 0
+    verifications: int = 0
     risk_reviews: int = 0
     audits: int = 0
     soa_approval: bool = False
@@ -118,6 +149,7 @@ class WorkQueue:
     sign_offs: list
     treatment_actions: list
     corrective_actions: list
+    verifications: list
     risk_reviews: list
     audits: list
     soa_approval: bool
@@ -141,6 +173,11 @@ def work_queue(organization: Organization, membership: Membership) -> WorkQueue:
         treatment_actions=list(queues["treatment_actions"].select_related("risk").order_by("due_date", "id")),
         corrective_actions=list(
             corrective_actions_for(organization).filter(pk__in=queues["corrective_actions"].values("pk"))
+        ),
+        verifications=list(
+            corrective_actions_for(organization)
+            .filter(pk__in=queues["verifications"].values("pk"))
+            .order_by("completed_at", "number")
         ),
         risk_reviews=list(queues["risk_reviews"]),
         audits=list(audits),

@@ -71,7 +71,14 @@ def work(acme, alice, olivia, carol, audrey):
         finding=finding,
         values={"root_cause": "Unowned.", "action": "Document it.", "owner": carol, "due_date": SOON},
     )
-    return {"to_review": to_review, "ready": ready, "audit": audit, "risk": risk}
+    # Carol has done another: its effectiveness waits for the audit's auditors and the officers.
+    done = audit_services.corrective_action_create(
+        actor=alice,
+        finding=finding,
+        values={"root_cause": "Unowned.", "action": "Name an owner.", "owner": carol, "due_date": SOON},
+    )
+    audit_services.corrective_action_update(action=done, actor=carol, values={"status": "done"})
+    return {"to_review": to_review, "ready": ready, "audit": audit, "risk": risk, "done": done}
 
 
 def _page(client, user):
@@ -128,6 +135,7 @@ def test_the_navigation_counts_what_the_page_lists(client, alice, olivia, carol,
             "sign_offs",
             "treatment_actions",
             "corrective_actions",
+            "verifications",
             "risk_reviews",
             "audits",
         ):
@@ -172,3 +180,19 @@ def test_my_work_costs_the_same_for_few_and_many_records(client, acme, carol, wo
         risk = RiskFactory(organization=acme, owner=carol, title=f"More {i}", next_review_date=PAST)
         _action(risk, carol, f"More action {i}", PAST)
     assert cost() == few
+
+
+def test_done_corrective_actions_wait_for_whoever_may_verify_them(
+    client, alice, olivia, audrey, carol, bob, work
+):
+    done = work["done"]
+    for user in (alice, olivia, audrey):  # the administrator, the officer, the audit's auditor
+        answer = _page(client, user)
+        assert [a.pk for a in answer.context["work"].verifications] == [done.pk], user
+        assert 'data-testid="work-verifications"' in answer.content.decode()
+    for user in (carol, bob):  # the owner does not verify their own work; a viewer verifies nothing
+        assert _page(client, user).context["work"].verifications == [], user
+
+    audit_services.corrective_action_verify(action=done, actor=audrey, result="effective")
+
+    assert _page(client, alice).context["work"].verifications == []

@@ -118,7 +118,33 @@ def test_auditors_added_to_an_audit_and_owners_of_corrective_actions_are_told(
     )
     (notification,) = _told(carol)
     assert notification.target_label == f"the corrective action {action}"
+    assert notification.target_url == f"/o/acme/audits/corrective-actions/{action.pk}/"
     assert len(_told(audrey)) == 1 and len(_told(olivia)) == 1  # starting the audit assigns nobody
+    assert _told(audrey)[0].target_url == _told(olivia)[0].target_url == f"/o/acme/audits/{audit.pk}/"
+
+
+def test_the_owner_of_an_impact_assessment_and_of_an_soa_row_is_told(acme, alice, olivia):
+    from soa.models import SoAEntry
+    from soa.services import soa_entry_update
+
+    assessment = risk_services.impact_assessment_create(
+        organization=acme,
+        actor=alice,
+        ai_system=AISystemFactory(organization=acme, owner=alice, name="Triage"),
+        values={"owner": olivia, "scope": "All."},
+    )
+    entry = SoAEntry.objects.for_organization(acme).select_related("control").order_by("id").first()
+    soa_entry_update(entry=entry, actor=alice, values={"owner": olivia})
+
+    first, second = _told(olivia)
+    assert (first.verb, first.target_label) == (
+        "made you the owner of",
+        "the impact assessment of Triage (version 1)",
+    )
+    assert first.target_url == f"/o/acme/risks/impact-assessments/{assessment.pk}/"
+    assert second.verb == "made you the owner of"
+    assert second.target_label.startswith(f"the SoA row of {entry.control.framework.short_name} ")
+    assert second.target_url == f"/o/acme/soa/{entry.pk}/edit/"
 
 
 def test_the_inbox_shows_only_mine_of_this_organization_and_marks_read(
