@@ -68,14 +68,7 @@ class RecordPicker(forms.SelectMultiple):
             lookup_url=self.lookup_url,
             noun=self.noun,
             single=self.single,
-            options=(
-                [
-                    {"id": str(o.pk), "label": self._label(o), "hint": self._hint(o)}
-                    for o in self.choices.queryset
-                ]
-                if self.inline
-                else None
-            ),
+            options=self._inline_options() if self.inline else None,
         )
         return context
 

@@ -107,3 +107,31 @@ def test_the_list_offers_the_bar_and_a_checkbox_per_row(client, acme, alice, ass
     assert 'data-testid="bulk-select-page"' in html
     risks = client.get("/o/acme/risks/").content.decode()
     assert 'data-testid="bulk-bar"' in risks and "Add tags" not in risks  # risks carry no tags
+
+
+def test_changing_the_owner_of_two_risks_is_in_each_history_with_the_actor(client, acme, alice, carol):
+    risks = [RiskFactory(organization=acme, owner=alice) for _ in range(3)]
+    client.force_login(alice)
+    answer = _post(client, "/o/acme/risks/bulk/", risks[:2], action="owner", owner=carol.pk)
+    assert answer.status_code == 302
+    for risk in risks[:2]:
+        risk.refresh_from_db()
+        latest = risk.history.first()
+        assert risk.owner == carol and latest.history_user == alice and latest.owner_id == carol.pk
+    risks[2].refresh_from_db()
+    assert risks[2].owner == alice
+
+
+def test_deleting_risks_asks_first_with_what_it_affects(client, acme, alice):
+    risks = [RiskFactory(organization=acme, owner=alice) for _ in range(3)]
+    action = risks[0].actions.create(
+        organization=acme, owner=alice, description="Rotate the signing keys", due_date="2030-01-01"
+    )
+    client.force_login(alice)
+    page = _post(client, "/o/acme/risks/bulk/", risks[:2], action="delete")
+    assert page.status_code == 200 and Risk.objects.filter(organization=acme).count() == 3
+    html = page.content.decode()
+    assert html.count('data-testid="bulk-delete-item"') == 2
+    assert risks[0].reference in html and action.description in html
+    _post(client, "/o/acme/risks/bulk/", risks[:2], action="delete", confirmed="true")
+    assert list(Risk.objects.filter(organization=acme)) == [risks[2]]

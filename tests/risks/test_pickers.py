@@ -53,3 +53,35 @@ def test_only_members_who_may_review_are_offered_as_reviewers(client, acme, alic
     make_member(acme, "auditor", "audrey")
     make_member(acme, "viewer", "victor")
     assert sorted(u.username for u in impact_reviewer_users(acme)) == ["alice", "carol"]
+
+
+def test_the_reviewer_picker_of_an_assessment_offers_only_those_who_may_review(
+    client, acme, alice, make_member
+):
+    """What the page offers (the picker's inline options), not only the selector: an auditor or
+    a viewer is never offered, so nobody picks a reviewer the service then refuses."""
+    import json
+    import re
+
+    from risks import services
+    from tests.factories import AISystemFactory
+
+    carol = make_member(acme, "contributor", "carol")
+    audrey = make_member(acme, "auditor", "audrey")
+    victor = make_member(acme, "viewer", "victor")
+    assessment = services.impact_assessment_create(
+        organization=acme,
+        actor=alice,
+        ai_system=AISystemFactory(organization=acme, owner=alice),
+        values={"owner": alice, "scope": "Claims triage."},
+    )
+    client.force_login(alice)
+
+    page = client.get(f"/o/acme/risks/impact-assessments/{assessment.pk}/").content.decode()
+
+    found = re.search(
+        r'<script id="[^"]*reviewers-options" type="application/json">(.*?)</script>', page, re.S
+    )
+    offered = {int(option["id"]) for option in json.loads(found.group(1))}
+    assert {alice.pk, carol.pk} <= offered
+    assert not offered & {audrey.pk, victor.pk}
