@@ -1,4 +1,4 @@
-"""The audit pack page, ``/o/<slug>/audits/<pk>/pack/``: choose the sections (in the listed order),
+"""The audit pack page, ``/o/<slug>/audits/<pk>/pack/``: choose the sections and their order,
 request the pack, watch it build (the htmx status block of generated documents) and download it,
 with each pack's SHA-256. The view only queues a generated document; the workers render it."""
 
@@ -12,14 +12,15 @@ from core.roles import Capability
 from organizations.scoping import OrganizationPageMixin
 
 from . import selectors
-from .pack.build import SECTIONS
+from .pack.forms import AuditPackRequestForm
 from .pack.requests import audit_pack_request, audit_packs_for
 
 PACKS_SHOWN = 20
 
 
 class AuditPackView(OrganizationPageMixin, TemplateView):
-    """GET: the page; POST: request a pack of the checked sections (viewers may not export: 403)."""
+    """GET: the page; POST: request a pack of the ticked sections in the order of their positions,
+    through the service the API uses (viewers may not export: 403)."""
 
     required_capability = Capability.EXPORT
     template_name = "audits/pack/page.html"
@@ -29,12 +30,11 @@ class AuditPackView(OrganizationPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        audit = self._audit()
+        audit = kwargs.get("audit") or self._audit()
         packs = audit_packs_for(self.organization, audit_id=audit.pk)
         context.update(
             audit=audit,
-            sections=SECTIONS,
-            chosen=set(kwargs.get("chosen") or [s.code for s in SECTIONS]),
+            form=kwargs.get("form") or AuditPackRequestForm(),
             packs=list(packs[:PACKS_SHOWN]),
             pack_count=packs.count(),
             highlight=self.request.GET.get("highlight", ""),
@@ -43,17 +43,23 @@ class AuditPackView(OrganizationPageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         audit = self._audit()
-        chosen = request.POST.getlist("sections")
-        url = reverse("audit-pack", kwargs={"organization_slug": self.organization.slug, "pk": audit.pk})
-        if not chosen:
-            messages.error(request, "Choose at least one section for the pack.")
-            return redirect(url)
-        try:
-            document = audit_pack_request(
-                organization=self.organization, actor=request.user, audit=audit, sections=chosen
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(url)
-        messages.success(request, f"“{document.title}” is being built; it appears below when it is ready.")
-        return redirect(f"{url}?highlight={document.pk}#document-{document.pk}")
+        form = AuditPackRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                document = audit_pack_request(
+                    organization=self.organization,
+                    actor=request.user,
+                    audit=audit,
+                    sections=form.ordered_sections(),
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request, f"“{document.title}” is being built; it appears below when it is ready."
+                )
+                url = reverse(
+                    "audit-pack", kwargs={"organization_slug": self.organization.slug, "pk": audit.pk}
+                )
+                return redirect(f"{url}?highlight={document.pk}#document-{document.pk}")
+        return self.render_to_response(self.get_context_data(audit=audit, form=form))

@@ -103,6 +103,7 @@ def record_pages(slug: str, world: dict) -> list[str]:
         reverse("soa:version_detail", kwargs={**org, "number": world["version"].number}),
         reverse("audits:detail", kwargs={**org, "pk": audit.pk}),
         reverse("audits:checklist", kwargs={**org, "pk": audit.pk}),
+        reverse("audit-pack", kwargs={**org, "pk": audit.pk}),
         reverse("audits:create", kwargs=org),
         reverse("audits:finding_detail", kwargs={**org, "pk": world["finding"].pk}),
         reverse("audits:action_detail", kwargs={**org, "pk": action.pk}),

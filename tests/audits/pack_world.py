@@ -14,9 +14,9 @@ from .conftest import approve_soa, plan
 TODAY = datetime.date.today()
 
 
-def acme_world(acme, alice, audrey, carol):
-    """Acme: a started combined audit with results, a finding with a verified action, risks treated
-    by controls, assets with an AI system and its impact assessment."""
+def acme_registers(acme, alice) -> dict:
+    """Acme's registers: risks treated by controls, assets with an AI system and its impact
+    assessment (what a journey that plans its own audit finds in the pack)."""
     server = AssetFactory(
         organization=acme, owner=alice, name="Claims database server", identifier="ACME-SRV-1"
     )
@@ -54,6 +54,13 @@ def acme_world(acme, alice, audrey, carol):
             "mitigation": "Language-neutral features only.",
         },
     )
+    return {"risks": [risk, ai_risk], "assets": [server, triage]}
+
+
+def acme_world(acme, alice, audrey, carol):
+    """Acme: a started combined audit with results, a finding with a verified action, risks treated
+    by controls, assets with an AI system and its impact assessment."""
+    registers = acme_registers(acme, alice)
     version = approve_soa(acme, alice)
     audit = plan(
         acme, alice, team=[audrey], title="Combined ISMS and AIMS audit", objectives="Check both systems."
@@ -87,8 +94,7 @@ def acme_world(acme, alice, audrey, carol):
     return {
         "audit": audit,
         "version": version,
-        "risks": [risk, ai_risk],
-        "assets": [server, triage],
+        **registers,
         "finding": finding,
         "action": action,
     }
