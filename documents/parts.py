@@ -78,11 +78,13 @@ def _part_file_intact(part: DocumentPart) -> bool:
     return bool(part.file) and path.is_file() and path.stat().st_size == part.size
 
 
-def parts_dispatch(document: GeneratedDocument, keys: list[str]) -> str:
-    """Plan ``document`` (claimed by this build attempt) in ``keys`` and hand the parts
+def parts_dispatch(document: GeneratedDocument, planned: list[registry.PlannedPart]) -> str:
+    """Plan ``document`` (claimed by this build attempt) in ``planned`` parts and hand those
     still to render to the ``pdf`` queue. Parts rendered by an earlier attempt under the
-    same plan, whose file is still there, are kept: a re-run renders only what is missing."""
+    same keys, whose file is still there, are kept, and so are the rows every part of that
+    plan was given: a re-run renders only what is missing, from the first plan's rows."""
     now = timezone.now()
+    keys = [part.key for part in planned]
     with transaction.atomic():
         current = _owned(document)
         if current is None:
@@ -92,8 +94,10 @@ def parts_dispatch(document: GeneratedDocument, keys: list[str]) -> str:
             DocumentPart.objects.filter(document=current).delete()
             files.parts_remove(organization_id=current.organization_id, document_id=current.pk)
             DocumentPart.objects.bulk_create(
-                DocumentPart(document=current, key=key, position=position, enqueued_at=now)
-                for position, key in enumerate(keys)
+                DocumentPart(
+                    document=current, key=part.key, rows=list(part.rows), position=position, enqueued_at=now
+                )
+                for position, part in enumerate(planned)
             )
         else:
             lost = [p.pk for p in existing if p.status == DocumentStatus.DONE and not _part_file_intact(p)]
@@ -221,7 +225,7 @@ def part_build(*, part_id: int, worker: str, retries_left: bool = False) -> str:
     try:
         content = guarded(
             document,
-            lambda: entry.parts.render(document, part.key),
+            lambda: entry.parts.render(document, part.key, tuple(part.rows)),
             retries_left=retries_left,
             release=release,
             lease_rows=_part_rows(part),

@@ -406,20 +406,20 @@ def document_build(*, document_id: int, worker: str, retries_left: bool = False)
                 release=release,
             )
         else:
-            keys = guarded(
+            planned = guarded(
                 document,
                 lambda: _plan(entry.parts, document),
                 retries_left=retries_left,
                 release=release,
                 expect_bytes=False,
             )
-            if settings.DOCUMENT_PARALLEL_PARTS and len(keys) >= entry.parts.parallel_from:
+            if settings.DOCUMENT_PARALLEL_PARTS and len(planned) >= entry.parts.parallel_from:
                 from .parts import parts_dispatch
 
-                return parts_dispatch(document, keys)
+                return parts_dispatch(document, planned)
             content = guarded(
                 document,
-                lambda: entry.parts.build_here(document, _Progress(document), keys=keys),
+                lambda: entry.parts.build_here(document, _Progress(document), parts=planned),
                 retries_left=retries_left,
                 release=release,
             )
@@ -428,14 +428,15 @@ def document_build(*, document_id: int, worker: str, retries_left: bool = False)
     return store(document, content)
 
 
-def _plan(parts: registry.Parts, document) -> list[str]:
+def _plan(parts: registry.Parts, document) -> list[registry.PlannedPart]:
     """The kind's plan for ``document``, checked."""
-    keys = list(parts.plan(document))
-    if not keys:
+    planned = registry.planned(parts.plan(document))
+    if not planned:
         raise registry.DocumentBuildError("There is nothing to put in this document.")
+    keys = [part.key for part in planned]
     if len(set(keys)) != len(keys) or any(not isinstance(k, str) or not k or len(k) > 100 for k in keys):
         raise ValueError(f"{document.kind}: part keys must be unique, non-empty and at most 100 characters")
-    return keys
+    return planned
 
 
 def documents_recover() -> int:

@@ -47,7 +47,7 @@ def plan(document) -> list[str]:
     return [f"section-{n:03d}" for n in range(1, document.parameters["parts"] + 1)]
 
 
-def render(document, key: str) -> bytes:
+def render(document, key: str, rows: tuple[int, ...]) -> bytes:
     if key == document.parameters.get("fail"):
         raise registry.DocumentBuildError("This section cannot be printed: its source was withdrawn.")
     time.sleep(document.parameters["seconds"])
