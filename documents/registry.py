@@ -34,6 +34,9 @@ usually with ``documents.pdf.pdf_assemble``. When the plan has at least ``parall
 parts (and ``DOCUMENT_PARALLEL_PARTS`` is on) each part is rendered by its own task, on
 whichever workers are free; otherwise one worker renders them in turn. Either way the
 result is ``assemble(document, [(p.key, render(document, p.key, p.rows)) for p in plan])``.
+
+A kind's tasks go to its ``queue`` (``pdf`` unless it registers another): the audit pack
+has a queue and workers of its own, so that a long pack never holds up a small PDF.
 """
 
 from __future__ import annotations
@@ -62,6 +65,10 @@ class TransientBuildError(Exception):
 
 class UnknownKind(KeyError):
     pass
+
+
+#: The queue of every kind that names none (settings.CELERY_TASK_ROUTES routes the tasks there too).
+DEFAULT_QUEUE = "pdf"
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,8 @@ class DocumentKind:
     parameters: ParameterValidator | None = None
     description: str = ""
     parts: Parts | None = None
+    #: The Celery queue of its build, part and assembly tasks.
+    queue: str = DEFAULT_QUEUE
 
     @property
     def label(self) -> str:
@@ -161,8 +170,10 @@ def register(
     capability: Capability = Capability.EXPORT,
     parameters: ParameterValidator | None = None,
     description: str = "",
+    queue: str = DEFAULT_QUEUE,
 ) -> DocumentKind:
-    """Make ``kind`` requestable, built by ``builder`` or in ``parts`` (exactly one of them).
+    """Make ``kind`` requestable, built by ``builder`` or in ``parts`` (exactly one of them),
+    by the workers of ``queue``.
 
     Registering the same kind twice with another builder or other parts is an error.
     """
@@ -178,6 +189,7 @@ def register(
         capability=capability,
         parameters=parameters,
         description=description,
+        queue=queue,
     )
     existing = _KINDS.get(kind)
     if existing is not None and (
@@ -197,6 +209,13 @@ def kind_get(kind: str) -> DocumentKind:
         return _KINDS[kind]
     except KeyError:
         raise UnknownKind(kind) from None
+
+
+def queue_for(kind: str) -> str:
+    """The queue of ``kind``'s tasks; an unknown kind's go to the default queue, whose worker
+    fails them with a reason."""
+    entry = _KINDS.get(kind)
+    return entry.queue if entry is not None else DEFAULT_QUEUE
 
 
 def kinds() -> list[DocumentKind]:

@@ -41,10 +41,12 @@ class RetryLater(Exception):
     """A transient failure: the task should run again after a pause."""
 
 
-def _enqueue(document_id: int) -> None:
+def _enqueue(document_id: int, kind: str) -> None:
+    queue = registry.queue_for(kind)
+
     def send():
         try:
-            current_app.send_task(BUILD_TASK, args=[document_id])
+            current_app.send_task(BUILD_TASK, args=[document_id], queue=queue)
         except Exception:
             # The row stays queued; documents_recover enqueues it again later.
             logger.exception("Could not enqueue generated document %s", document_id)
@@ -79,7 +81,7 @@ def document_request(
     )
     with transaction.atomic():
         record_save(document, actor=actor, reason="Requested")
-        _enqueue(document.pk)
+        _enqueue(document.pk, document.kind)
     return document
 
 
@@ -103,7 +105,7 @@ def document_retry(*, document: GeneratedDocument, actor: Actor) -> GeneratedDoc
         # A retry plans the parts afresh; the rows are bookkeeping (the worker removes their files).
         DocumentPart.objects.filter(document=document).delete()
         record_save(document, actor=actor, reason="Retried")
-        _enqueue(document.pk)
+        _enqueue(document.pk, document.kind)
     return document
 
 
@@ -454,15 +456,15 @@ def documents_recover() -> int:
                 continue  # another worker's sweep took it
             document = GeneratedDocument.objects.get(pk=document_id)
             record_save(document, actor=None, reason="The worker building it stopped; queued again")
-            _enqueue(document_id)
+            _enqueue(document_id, document.kind)
         enqueued += 1
     stale = now - timedelta(seconds=settings.DOCUMENT_REQUEUE_AFTER_SECONDS)
     waiting = GeneratedDocument.objects.filter(status=DocumentStatus.QUEUED).filter(
         Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
     )
-    for document_id in list(waiting.values_list("pk", flat=True)):
+    for document_id, kind in list(waiting.values_list("pk", "kind")):
         if waiting.filter(pk=document_id).update(enqueued_at=now):
-            _enqueue(document_id)
+            _enqueue(document_id, kind)
             enqueued += 1
     if enqueued:
         logger.info("Enqueued %s generated document(s) again", enqueued)

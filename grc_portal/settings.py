@@ -332,7 +332,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    # Every generated document (PDFs, large exports) on the memory-hungry queue, named explicitly.
+    # Every generated document (PDFs, large exports) on the memory-hungry queue, named explicitly;
+    # a kind registered with a queue of its own is sent there instead (documents.registry.queue_for):
+    # the audit pack's tasks go to "packs", so its many parts never queue ahead of a small PDF.
     "documents.tasks.document_build": {"queue": "pdf"},
     "documents.tasks.document_part_build": {"queue": "pdf"},
     "documents.tasks.document_assemble": {"queue": "pdf"},

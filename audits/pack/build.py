@@ -33,6 +33,9 @@ from ..models import Audit
 from . import content
 
 KIND = "audit_pack"
+#: The pack's build, part and assembly tasks have a queue and workers of their own (docker-compose's
+#: pack-worker): a pack of hundreds of pages never holds up a small PDF on ``pdf`` (decision 0015).
+QUEUE = "packs"
 
 
 @dataclass(frozen=True)
@@ -378,4 +381,5 @@ def register_builders() -> None:
         filename=pack_filename,
         capability=Capability.EXPORT,
         parameters=pack_parameters,
+        queue=QUEUE,
     )

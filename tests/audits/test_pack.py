@@ -250,3 +250,23 @@ def test_rows_added_deleted_or_renamed_while_the_parts_render_are_neither_skippe
     assert references == [by_pk[pk] for pk in planned_risks]
     assert len(set(references)) == len(references) == 6
     assert "Retitled risk" in risk_html[-1] and "Late risk" not in " ".join(risk_html)
+
+
+def test_the_pack_goes_to_its_own_queue_and_every_other_kind_to_pdf(
+    world, acme, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents import services
+
+    sent = []
+
+    class Broker:
+        def send_task(self, name, args, queue):
+            sent.append((name, queue))
+
+    monkeypatch.setattr(services, "current_app", Broker())
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(acme, alice, world["audit"])
+    assert sent == [("documents.tasks.document_build", "packs")]
+    assert registry.queue_for(build.KIND) == "packs"
+    others = {kind.queue for kind in registry.kinds() if kind.kind != build.KIND}
+    assert others == {"pdf"}

@@ -16,6 +16,8 @@ from audits.pack import build
 from audits.pack.requests import audit_pack_request
 from documents import registry
 from documents.models import DocumentPart, DocumentStatus, GeneratedDocument
+from documents.services import document_request
+from soa.documents import VERSION_PDF
 from tests.conftest import celery_queues_purge, celery_worker_start, celery_worker_stop, wait_for
 
 from .pack_world import acme_world, globex_world
@@ -69,6 +71,38 @@ def test_a_worker_builds_the_pack_in_parts(
         assert title in text
     assert "Claims triage assistant" in text and world["risks"][0].reference in text
     assert "Globex" not in text
+
+
+def test_a_small_pdf_is_built_while_a_pack_waits_on_its_own_queue(
+    acme, alice, audrey, carol, catalogues, transactional_db, settings, tmp_path,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.WORKER_HEARTBEAT_SECONDS = 1
+    world = acme_world(acme, alice, audrey, carol)
+    celery_queues_purge()
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = audit_pack_request(organization=acme, actor=alice, audit=world["audit"], sections=["scope"])
+        soa = document_request(
+            organization=acme, actor=alice, kind=VERSION_PDF, parameters={"version": world["version"].number}
+        )
+    env = {"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    pdf_only = celery_worker_start(extra_env=env, name="pdf-only-worker", queues=("default", "pdf"))
+    try:
+        done = _finished(soa.pk, "the pdf worker to build the SoA PDF")
+        assert done.status == DocumentStatus.DONE, done.error
+        pack.refresh_from_db()
+        assert (pack.status, pack.attempts) == (DocumentStatus.QUEUED, 0)  # not even claimed
+    finally:
+        celery_worker_stop(pdf_only)
+
+    packs_only = celery_worker_start(extra_env=env, name="packs-only-worker", queues=("packs",))
+    try:
+        built = _finished(pack.pk, "the packs worker to build the waiting pack")
+        assert built.status == DocumentStatus.DONE, built.error
+        assert built.worker.startswith("packs-only-worker-")
+    finally:
+        celery_worker_stop(packs_only)
 
 
 @pytest.fixture
