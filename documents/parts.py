@@ -238,8 +238,9 @@ def part_build(*, part_id: int, worker: str, retries_left: bool = False) -> str:
             part=part.key,
         )
     except Ended as ended:
-        _part_failed(
-            part, GeneratedDocument.objects.filter(pk=document.pk).values_list("error", flat=True)[0]
+        # Failing the document failed its unfinished parts already; this one keeps the reason.
+        DocumentPart.objects.filter(pk=part.pk, attempts=part.attempts, status=DocumentStatus.FAILED).update(
+            error=GeneratedDocument.objects.filter(pk=document.pk).values_list("error", flat=True)[0]
         )
         return ended.outcome
 

@@ -299,6 +299,15 @@ class Ended(Exception):
         self.outcome = outcome
 
 
+def _out_of_memory(this: str) -> str:
+    limit = settings.DOCUMENT_WORKER_MEMORY_LIMIT_MB
+    within = f" (limit {limit} MiB per worker process)" if limit > 0 else ""
+    return (
+        f"Building {this} ran out of memory{within}. Narrow the request (fewer sections or records) "
+        "and retry, or ask an administrator to raise DOCUMENT_WORKER_MEMORY_LIMIT_MB."
+    )
+
+
 def guarded(
     document, call, *, retries_left: bool, release, lease_rows=None, part: str = "", expect_bytes: bool = True
 ):
@@ -319,6 +328,9 @@ def guarded(
         return bytes(content)
     except registry.DocumentBuildError as exc:
         _fail(document, f"{part}: {exc}" if part else str(exc))
+        raise Ended("failed") from exc
+    except MemoryError as exc:
+        _fail(document, _out_of_memory(this))
         raise Ended("failed") from exc
     except SoftTimeLimitExceeded as exc:
         _fail(
