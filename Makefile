@@ -42,7 +42,7 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 worker: venv
-	$(VENV)/bin/celery -A grc_portal worker -Q default,pdf --loglevel INFO
+	$(VENV)/bin/celery -A grc_portal worker -Q default,pdf,packs --loglevel INFO
 
 ## Issue 14's benchmark: PostgreSQL (DATABASE_URL), gunicorn, 10,000 assets; options in ARGS (docs/performance.md).
 bench-scale: venv

@@ -2,7 +2,7 @@
 
 Seeds the organization with the bulk services (the asset benchmark's inventory, 5,000 risks with
 controls through ``risk_bulk_create``), approves its SoA and starts a combined audit. Then, for 1, 2
-and 4 worker processes, starts the ``pdf`` worker of docker-compose.yml (``celery worker -Q pdf
+and 4 worker processes, starts the ``pack-worker`` of docker-compose.yml (``celery worker -Q packs
 --concurrency N``, prefork, the same memory and time limits) on this database and broker, requests
 the pack through the service as the page and the API do (``audit_pack_request``) and polls the
 document row until it is done: wall time from the request to ``done``, the speed-up over one
@@ -99,10 +99,12 @@ def _database_url() -> str:
 
 
 def _worker_start(concurrency: int, log: Path) -> subprocess.Popen:
-    """docker-compose.yml's ``pdf-worker`` command with ``concurrency`` processes."""
+    """docker-compose.yml's ``pack-worker`` command with ``concurrency`` processes."""
+    from audits.pack.build import QUEUE
+
     env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "grc_portal.settings"}
     command = [
-        sys.executable, "-m", "celery", "-A", "grc_portal", "worker", "-Q", "pdf",
+        sys.executable, "-m", "celery", "-A", "grc_portal", "worker", "-Q", QUEUE,
         "--concurrency", str(concurrency), "--max-tasks-per-child", "10",
         "--max-memory-per-child", "1500000", "--time-limit", "900", "--loglevel", "INFO",
         "--hostname", f"bench-pack-{concurrency}-{os.getpid()}@%h",
@@ -206,7 +208,7 @@ def run():
     from django.contrib.auth import get_user_model
 
     from assets.models import Asset
-    from audits.pack.build import KIND
+    from audits.pack.build import KIND, QUEUE
     from benchmarks.bench_assets import ASSET_COUNT, _inventory
     from controls.models import Framework
     from controls.services import catalogues_load
@@ -243,7 +245,7 @@ def run():
         ("load average before", " ".join(f"{n:.2f}" for n in os.getloadavg())),
     ]
     with app.connection_for_write() as conn, contextlib.suppress(Exception):
-        conn.default_channel.queue_purge("pdf")  # a queue that does not exist has nothing to purge
+        conn.default_channel.queue_purge(QUEUE)  # a queue that does not exist has nothing to purge
     logs = Path(settings.DATA_DIR)
     first = None
     for concurrency in CONCURRENCY:

@@ -93,6 +93,9 @@ class DocumentPart(models.Model):
 
     document = models.ForeignKey(GeneratedDocument, on_delete=models.CASCADE, related_name="parts")
     key = models.CharField(max_length=100, help_text="The part's key in the kind's plan.")
+    rows = models.JSONField(
+        default=list, blank=True, help_text="The ids of the records it prints, in order, fixed by the plan."
+    )
     position = models.PositiveIntegerField(help_text="Its place in the plan, from 0.")
     status = models.CharField(max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Renders started, this one included.")

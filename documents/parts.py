@@ -3,13 +3,14 @@
 ``services.document_build`` claims the document as for any build, then
 ``parts_dispatch`` writes one ``DocumentPart`` row per key of the plan and sends one
 ``documents.tasks.document_part_build`` per part still to render, as a Celery group
-on the ``pdf`` queue. Each part task claims its row with a conditional update (lease,
-attempts), renders, writes the bytes atomically into the document's parts folder and
-marks the row done. The part task that finds every part done wins a conditional
-update of the document (phase ``parts`` → ``assemble``) and enqueues
-``documents.tasks.document_assemble``, which merges the parts in plan order and
-stores the file like any build. The database is the join, not a chord: results are
-ignored and the embedded broker has no result backend.
+on the kind's queue (``pdf``, ``packs`` for the audit pack). Each part task claims
+its row with a conditional update (lease, attempts), renders, writes the bytes
+atomically into the document's parts folder and marks the row done. The part task
+that finds every part done wins a conditional update of the document (phase
+``parts`` → ``assemble``) and enqueues ``documents.tasks.document_assemble``, which
+merges the parts in plan order and stores the file like any build. The database is
+the join, not a chord: results are ignored and the embedded broker has no result
+backend.
 
 While its parts render, the document has no lease of its own (its parts have);
 ``parts_recover`` — run by every worker's recovery bootstep — puts parts whose lease
@@ -56,19 +57,22 @@ def _progress(done: int, total: int) -> int:
     return PARTS_FROM + (PARTS_TO - PARTS_FROM) * done // max(1, total)
 
 
-def _send_parts(part_ids: list[int]) -> None:
+def _send_parts(part_ids: list[int], kind: str) -> None:
     if not part_ids:
         return
+    queue = registry.queue_for(kind)
     try:
-        group(current_app.signature(PART_TASK, args=[part_id]) for part_id in part_ids).apply_async()
+        group(
+            current_app.signature(PART_TASK, args=[part_id], queue=queue) for part_id in part_ids
+        ).apply_async()
     except Exception:
         # The rows stay queued; parts_recover sends them again later.
         logger.exception("Could not enqueue parts %s", part_ids)
 
 
-def _send_assemble(document_id: int) -> None:
+def _send_assemble(document_id: int, kind: str) -> None:
     try:
-        current_app.send_task(ASSEMBLE_TASK, args=[document_id])
+        current_app.send_task(ASSEMBLE_TASK, args=[document_id], queue=registry.queue_for(kind))
     except Exception:
         logger.exception("Could not enqueue the assembly of generated document %s", document_id)
 
@@ -78,11 +82,13 @@ def _part_file_intact(part: DocumentPart) -> bool:
     return bool(part.file) and path.is_file() and path.stat().st_size == part.size
 
 
-def parts_dispatch(document: GeneratedDocument, keys: list[str]) -> str:
-    """Plan ``document`` (claimed by this build attempt) in ``keys`` and hand the parts
-    still to render to the ``pdf`` queue. Parts rendered by an earlier attempt under the
-    same plan, whose file is still there, are kept: a re-run renders only what is missing."""
+def parts_dispatch(document: GeneratedDocument, planned: list[registry.PlannedPart]) -> str:
+    """Plan ``document`` (claimed by this build attempt) in ``planned`` parts and hand those
+    still to render to its kind's queue. Parts rendered by an earlier attempt under the
+    same keys, whose file is still there, are kept, and so are the rows every part of that
+    plan was given: a re-run renders only what is missing, from the first plan's rows."""
     now = timezone.now()
+    keys = [part.key for part in planned]
     with transaction.atomic():
         current = _owned(document)
         if current is None:
@@ -92,8 +98,10 @@ def parts_dispatch(document: GeneratedDocument, keys: list[str]) -> str:
             DocumentPart.objects.filter(document=current).delete()
             files.parts_remove(organization_id=current.organization_id, document_id=current.pk)
             DocumentPart.objects.bulk_create(
-                DocumentPart(document=current, key=key, position=position, enqueued_at=now)
-                for position, key in enumerate(keys)
+                DocumentPart(
+                    document=current, key=part.key, rows=list(part.rows), position=position, enqueued_at=now
+                )
+                for position, part in enumerate(planned)
             )
         else:
             lost = [p.pk for p in existing if p.status == DocumentStatus.DONE and not _part_file_intact(p)]
@@ -114,10 +122,11 @@ def parts_dispatch(document: GeneratedDocument, keys: list[str]) -> str:
         record_save(
             current,
             actor=None,
-            reason=f"Split into {len(keys)} parts; {len(pending)} to render on the pdf queue",
+            reason=f"Split into {len(keys)} parts; {len(pending)} to render on the "
+            f"{registry.queue_for(current.kind)} queue",
         )
         if pending:
-            transaction.on_commit(lambda: _send_parts(pending))
+            transaction.on_commit(lambda: _send_parts(pending, current.kind))
         else:
             transaction.on_commit(lambda: _assemble_if_ready(current.pk))
     return "parts"
@@ -139,7 +148,8 @@ def _assemble_if_ready(document_id: int) -> bool:
             progress=ASSEMBLING,
         )
         if won:
-            transaction.on_commit(lambda: _send_assemble(document_id))
+            kind = GeneratedDocument.objects.values_list("kind", flat=True).get(pk=document_id)
+            transaction.on_commit(lambda: _send_assemble(document_id, kind))
     return bool(won)
 
 
@@ -221,15 +231,16 @@ def part_build(*, part_id: int, worker: str, retries_left: bool = False) -> str:
     try:
         content = guarded(
             document,
-            lambda: entry.parts.render(document, part.key),
+            lambda: entry.parts.render(document, part.key, tuple(part.rows)),
             retries_left=retries_left,
             release=release,
             lease_rows=_part_rows(part),
             part=part.key,
         )
     except Ended as ended:
-        _part_failed(
-            part, GeneratedDocument.objects.filter(pk=document.pk).values_list("error", flat=True)[0]
+        # Failing the document failed its unfinished parts already; this one keeps the reason.
+        DocumentPart.objects.filter(pk=part.pk, attempts=part.attempts, status=DocumentStatus.FAILED).update(
+            error=GeneratedDocument.objects.filter(pk=document.pk).values_list("error", flat=True)[0]
         )
         return ended.outcome
 
@@ -345,7 +356,7 @@ def _render_again(document: GeneratedDocument, part_ids: list[int]) -> str:
         GeneratedDocument.objects.filter(pk=document.pk, status=DocumentStatus.RUNNING).update(
             phase=DocumentPhase.PARTS, lease_expires_at=None
         )
-        transaction.on_commit(lambda: _send_parts(part_ids))
+        transaction.on_commit(lambda: _send_parts(part_ids, document.kind))
     return "parts"
 
 
@@ -359,7 +370,7 @@ def parts_recover() -> int:
     now = timezone.now()
     stale = now - timedelta(seconds=settings.DOCUMENT_REQUEUE_AFTER_SECONDS)
     active = Q(document__status=DocumentStatus.RUNNING, document__phase=DocumentPhase.PARTS)
-    sent = []
+    sent: dict[str, list[int]] = {}
     orphans = DocumentPart.objects.filter(active, status=DocumentStatus.RUNNING, lease_expires_at__lt=now)
     waiting = DocumentPart.objects.filter(active, status=DocumentStatus.QUEUED).filter(
         Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
@@ -368,10 +379,11 @@ def parts_recover() -> int:
         (orphans, {"status": DocumentStatus.QUEUED, "worker": "", "lease_expires_at": None}),
         (waiting, {}),
     ):
-        for part_id in list(rows.values_list("pk", flat=True)):
+        for part_id, kind in list(rows.values_list("pk", "document__kind")):
             if rows.filter(pk=part_id).update(enqueued_at=now, **changes):
-                sent.append(part_id)  # another worker's sweep did not take it first
-    _send_parts(sent)
+                sent.setdefault(kind, []).append(part_id)  # another worker's sweep did not take it first
+    for kind, part_ids in sent.items():
+        _send_parts(part_ids, kind)
 
     assembled = 0
     finished_parts = GeneratedDocument.objects.filter(
@@ -385,10 +397,11 @@ def parts_recover() -> int:
         lease_expires_at__isnull=True,
         enqueued_at__lt=stale,
     )
-    for document_id in list(lost.values_list("pk", flat=True)):
+    for document_id, kind in list(lost.values_list("pk", "kind")):
         if lost.filter(pk=document_id).update(enqueued_at=now):
-            _send_assemble(document_id)
+            _send_assemble(document_id, kind)
             assembled += 1
-    if sent or assembled:
-        logger.info("Sent %s part(s) and %s assembly(ies) of generated documents again", len(sent), assembled)
-    return len(sent) + assembled
+    resent = sum(len(part_ids) for part_ids in sent.values())
+    if resent or assembled:
+        logger.info("Sent %s part(s) and %s assembly(ies) of generated documents again", resent, assembled)
+    return resent + assembled

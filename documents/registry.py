@@ -26,13 +26,17 @@ A long document may instead be registered in *parts* (decision 0014)::
         title="Audit pack", content_type="application/pdf", filename="{organization}-audit-pack-{date}.pdf",
     )
 
-``plan(document)`` lists the part keys in document order, ``render(document, key)``
-returns one part's PDF (unnumbered: templates extend ``documents/print_part.html``)
-and ``assemble(document, [(key, pdf), ...])`` merges them, usually with
-``documents.pdf.pdf_assemble``. When the plan has at least ``parallel_from`` parts
-(and ``DOCUMENT_PARALLEL_PARTS`` is on) each part is rendered by its own task, on
-whichever workers are free; otherwise one worker renders them in turn. Either way
-the result is ``assemble(document, [(k, render(document, k)) for k in plan(document)])``.
+``plan(document)`` lists the parts in document order: keys, or ``PlannedPart(key, rows)``
+when a part prints records, ``rows`` being their ids in print order, fixed at plan time;
+``render(document, key, rows)`` returns one part's PDF (unnumbered: templates extend
+``documents/print_part.html``) and ``assemble(document, [(key, pdf), ...])`` merges them,
+usually with ``documents.pdf.pdf_assemble``. When the plan has at least ``parallel_from``
+parts (and ``DOCUMENT_PARALLEL_PARTS`` is on) each part is rendered by its own task, on
+whichever workers are free; otherwise one worker renders them in turn. Either way the
+result is ``assemble(document, [(p.key, render(document, p.key, p.rows)) for p in plan])``.
+
+A kind's tasks go to its ``queue`` (``pdf`` unless it registers another): the audit pack
+has a queue and workers of its own, so that a long pack never holds up a small PDF.
 """
 
 from __future__ import annotations
@@ -63,13 +67,34 @@ class UnknownKind(KeyError):
     pass
 
 
+#: The queue of every kind that names none (settings.CELERY_TASK_ROUTES routes the tasks there too).
+DEFAULT_QUEUE = "pdf"
+
+
+@dataclass(frozen=True)
+class PlannedPart:
+    """One part of a plan. ``rows`` are the ids of the records it prints, in print order, fixed
+    when the document is planned: a part rendered later, on another worker, prints exactly
+    those (less any deleted since), so records added, deleted or renamed meanwhile never make
+    two parts skip or repeat one."""
+
+    key: str
+    rows: tuple[int, ...] = ()
+
+
+def planned(entries) -> list[PlannedPart]:
+    """A plan's entries (keys or ``PlannedPart``) as ``PlannedPart``."""
+    return [e if isinstance(e, PlannedPart) else PlannedPart(e) for e in entries]
+
+
 @dataclass(frozen=True)
 class Parts:
     """How a document built in parts is planned, rendered part by part and put together."""
 
-    #: Part keys in document order, e.g. ``["cover", "soa", "assets-0001", ...]``; unique, short (≤ 100).
-    plan: Callable[..., list[str]]
-    #: ``render(document, key) -> bytes``: one part's PDF, without page-number footer.
+    #: The parts in document order: keys (``["cover", "soa", ...]``; unique, at most 100 characters)
+    #: or ``PlannedPart(key, rows)`` for a part printing the records ``rows``.
+    plan: Callable[..., list[str | PlannedPart]]
+    #: ``render(document, key, rows) -> bytes``: one part's PDF, without page-number footer.
     render: Callable[..., bytes]
     #: ``assemble(document, [(key, pdf), ...]) -> bytes``: the parts in plan order → the final file.
     assemble: Callable[..., bytes]
@@ -77,15 +102,15 @@ class Parts:
     parallel_from: int = 2
 
     def build_here(
-        self, document, progress: Progress | None = None, *, keys: list[str] | None = None
+        self, document, progress: Progress | None = None, *, parts: list[PlannedPart] | None = None
     ) -> bytes:
         """Every part rendered in turn in this process, then assembled (the one-worker path)."""
-        keys = self.plan(document) if keys is None else keys
+        parts = planned(self.plan(document) if parts is None else parts)
         rendered = []
-        for index, key in enumerate(keys):
-            rendered.append((key, self.render(document, key)))
+        for index, part in enumerate(parts):
+            rendered.append((part.key, self.render(document, part.key, part.rows)))
             if progress is not None:
-                progress(90 * (index + 1) // max(1, len(keys)))
+                progress(90 * (index + 1) // max(1, len(parts)))
         return self.assemble(document, rendered)
 
 
@@ -100,6 +125,8 @@ class DocumentKind:
     parameters: ParameterValidator | None = None
     description: str = ""
     parts: Parts | None = None
+    #: The Celery queue of its build, part and assembly tasks.
+    queue: str = DEFAULT_QUEUE
 
     @property
     def label(self) -> str:
@@ -143,8 +170,10 @@ def register(
     capability: Capability = Capability.EXPORT,
     parameters: ParameterValidator | None = None,
     description: str = "",
+    queue: str = DEFAULT_QUEUE,
 ) -> DocumentKind:
-    """Make ``kind`` requestable, built by ``builder`` or in ``parts`` (exactly one of them).
+    """Make ``kind`` requestable, built by ``builder`` or in ``parts`` (exactly one of them),
+    by the workers of ``queue``.
 
     Registering the same kind twice with another builder or other parts is an error.
     """
@@ -160,6 +189,7 @@ def register(
         capability=capability,
         parameters=parameters,
         description=description,
+        queue=queue,
     )
     existing = _KINDS.get(kind)
     if existing is not None and (
@@ -179,6 +209,13 @@ def kind_get(kind: str) -> DocumentKind:
         return _KINDS[kind]
     except KeyError:
         raise UnknownKind(kind) from None
+
+
+def queue_for(kind: str) -> str:
+    """The queue of ``kind``'s tasks; an unknown kind's go to the default queue, whose worker
+    fails them with a reason."""
+    entry = _KINDS.get(kind)
+    return entry.queue if entry is not None else DEFAULT_QUEUE
 
 
 def kinds() -> list[DocumentKind]:

@@ -41,10 +41,12 @@ class RetryLater(Exception):
     """A transient failure: the task should run again after a pause."""
 
 
-def _enqueue(document_id: int) -> None:
+def _enqueue(document_id: int, kind: str) -> None:
+    queue = registry.queue_for(kind)
+
     def send():
         try:
-            current_app.send_task(BUILD_TASK, args=[document_id])
+            current_app.send_task(BUILD_TASK, args=[document_id], queue=queue)
         except Exception:
             # The row stays queued; documents_recover enqueues it again later.
             logger.exception("Could not enqueue generated document %s", document_id)
@@ -79,7 +81,7 @@ def document_request(
     )
     with transaction.atomic():
         record_save(document, actor=actor, reason="Requested")
-        _enqueue(document.pk)
+        _enqueue(document.pk, document.kind)
     return document
 
 
@@ -103,7 +105,7 @@ def document_retry(*, document: GeneratedDocument, actor: Actor) -> GeneratedDoc
         # A retry plans the parts afresh; the rows are bookkeeping (the worker removes their files).
         DocumentPart.objects.filter(document=document).delete()
         record_save(document, actor=actor, reason="Retried")
-        _enqueue(document.pk)
+        _enqueue(document.pk, document.kind)
     return document
 
 
@@ -297,6 +299,15 @@ class Ended(Exception):
         self.outcome = outcome
 
 
+def _out_of_memory(this: str) -> str:
+    limit = settings.DOCUMENT_WORKER_MEMORY_LIMIT_MB
+    within = f" (limit {limit} MiB per worker process)" if limit > 0 else ""
+    return (
+        f"Building {this} ran out of memory{within}. Narrow the request (fewer sections or records) "
+        "and retry, or ask an administrator to raise DOCUMENT_WORKER_MEMORY_LIMIT_MB."
+    )
+
+
 def guarded(
     document, call, *, retries_left: bool, release, lease_rows=None, part: str = "", expect_bytes: bool = True
 ):
@@ -317,6 +328,9 @@ def guarded(
         return bytes(content)
     except registry.DocumentBuildError as exc:
         _fail(document, f"{part}: {exc}" if part else str(exc))
+        raise Ended("failed") from exc
+    except MemoryError as exc:
+        _fail(document, _out_of_memory(this))
         raise Ended("failed") from exc
     except SoftTimeLimitExceeded as exc:
         _fail(
@@ -406,20 +420,20 @@ def document_build(*, document_id: int, worker: str, retries_left: bool = False)
                 release=release,
             )
         else:
-            keys = guarded(
+            planned = guarded(
                 document,
                 lambda: _plan(entry.parts, document),
                 retries_left=retries_left,
                 release=release,
                 expect_bytes=False,
             )
-            if settings.DOCUMENT_PARALLEL_PARTS and len(keys) >= entry.parts.parallel_from:
+            if settings.DOCUMENT_PARALLEL_PARTS and len(planned) >= entry.parts.parallel_from:
                 from .parts import parts_dispatch
 
-                return parts_dispatch(document, keys)
+                return parts_dispatch(document, planned)
             content = guarded(
                 document,
-                lambda: entry.parts.build_here(document, _Progress(document), keys=keys),
+                lambda: entry.parts.build_here(document, _Progress(document), parts=planned),
                 retries_left=retries_left,
                 release=release,
             )
@@ -428,14 +442,15 @@ def document_build(*, document_id: int, worker: str, retries_left: bool = False)
     return store(document, content)
 
 
-def _plan(parts: registry.Parts, document) -> list[str]:
+def _plan(parts: registry.Parts, document) -> list[registry.PlannedPart]:
     """The kind's plan for ``document``, checked."""
-    keys = list(parts.plan(document))
-    if not keys:
+    planned = registry.planned(parts.plan(document))
+    if not planned:
         raise registry.DocumentBuildError("There is nothing to put in this document.")
+    keys = [part.key for part in planned]
     if len(set(keys)) != len(keys) or any(not isinstance(k, str) or not k or len(k) > 100 for k in keys):
         raise ValueError(f"{document.kind}: part keys must be unique, non-empty and at most 100 characters")
-    return keys
+    return planned
 
 
 def documents_recover() -> int:
@@ -453,15 +468,15 @@ def documents_recover() -> int:
                 continue  # another worker's sweep took it
             document = GeneratedDocument.objects.get(pk=document_id)
             record_save(document, actor=None, reason="The worker building it stopped; queued again")
-            _enqueue(document_id)
+            _enqueue(document_id, document.kind)
         enqueued += 1
     stale = now - timedelta(seconds=settings.DOCUMENT_REQUEUE_AFTER_SECONDS)
     waiting = GeneratedDocument.objects.filter(status=DocumentStatus.QUEUED).filter(
         Q(enqueued_at__lt=stale) | Q(enqueued_at__isnull=True)
     )
-    for document_id in list(waiting.values_list("pk", flat=True)):
+    for document_id, kind in list(waiting.values_list("pk", "kind")):
         if waiting.filter(pk=document_id).update(enqueued_at=now):
-            _enqueue(document_id)
+            _enqueue(document_id, kind)
             enqueued += 1
     if enqueued:
         logger.info("Enqueued %s generated document(s) again", enqueued)

@@ -1,6 +1,7 @@
-"""The tasks that build generated documents, all routed to the ``pdf`` queue: the one
-build task of every document, and for a kind built in parts (decision 0014) the task
-rendering one part and the one assembling them."""
+"""The tasks that build generated documents: the one build task of every document, and
+for a kind built in parts (decision 0014) the task rendering one part and the one
+assembling them. They are sent to their kind's queue (``registry.queue_for``): ``pdf``,
+or the audit pack's own ``packs``."""
 
 import os
 import socket

@@ -3,8 +3,9 @@
 import os
 
 from celery import Celery, bootsteps
+from celery.signals import worker_process_init
 
-from documents.worker import DocumentRecovery
+from documents.worker import DocumentRecovery, worker_process_memory_limit
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "grc_portal.settings")
 
@@ -44,3 +45,4 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 app.steps["worker"].add(WorkerHeartbeat)
 app.steps["worker"].add(DocumentRecovery)
+worker_process_init.connect(worker_process_memory_limit, weak=False)

@@ -337,7 +337,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    # Every generated document (PDFs, large exports) on the memory-hungry queue, named explicitly.
+    # Every generated document (PDFs, large exports) on the memory-hungry queue, named explicitly;
+    # a kind registered with a queue of its own is sent there instead (documents.registry.queue_for):
+    # the audit pack's tasks go to "packs", so its many parts never queue ahead of a small PDF.
     "documents.tasks.document_build": {"queue": "pdf"},
     "documents.tasks.document_part_build": {"queue": "pdf"},
     "documents.tasks.document_assemble": {"queue": "pdf"},
@@ -389,6 +391,12 @@ DOCUMENT_REQUEUE_AFTER_SECONDS = envint("DOCUMENT_REQUEUE_AFTER_SECONDS", 900)
 # Builds started for one request before it is failed as a worker-killer (OOM, hard time limit).
 DOCUMENT_MAX_ATTEMPTS = envint("DOCUMENT_MAX_ATTEMPTS", 5)
 DOCUMENT_TRANSIENT_RETRIES = envint("DOCUMENT_TRANSIENT_RETRIES", 3)
+# Each prefork pool process's data (heap and private mappings, RLIMIT_DATA) in MiB, set when it
+# starts (documents.worker): a build that needs more fails with "ran out of memory" instead of
+# taking the machine down. Measured after rendering an audit pack part of 1,000 assets: VmData
+# 251 MiB, VmSize 465 MiB, peak RSS 252 MiB (a whole 10,000-asset pack: 248 MiB peak per process,
+# docs/performance.md); the default is six times that. 0: no limit.
+DOCUMENT_WORKER_MEMORY_LIMIT_MB = envint("DOCUMENT_WORKER_MEMORY_LIMIT_MB", 1536)
 DOCUMENT_SOFT_TIME_LIMIT = envint("DOCUMENT_SOFT_TIME_LIMIT", 600)
 DOCUMENT_TIME_LIMIT = envint("DOCUMENT_TIME_LIMIT", DOCUMENT_SOFT_TIME_LIMIT + 60)
 # A kind registered in parts (documents.registry.Parts) fans its parts out to the pdf queue's workers

@@ -162,9 +162,20 @@ def _worker_env() -> dict:
     return env
 
 
-def celery_worker_start(*, extra_env: dict | None = None, name: str = "test-worker") -> subprocess.Popen:
-    """Start a real ``celery worker`` (solo pool, queues ``default`` and ``pdf``) on the
-    test database and the configured broker; ``extra_env`` adds to its environment."""
+#: Every queue a task is sent to: the embedded worker and the tests' workers consume them all.
+QUEUES = ("default", "pdf", "packs")
+
+
+def celery_worker_start(
+    *,
+    extra_env: dict | None = None,
+    name: str = "test-worker",
+    queues: tuple[str, ...] = QUEUES,
+    pool: str = "solo",
+) -> subprocess.Popen:
+    """Start a real ``celery worker`` (solo pool unless ``pool`` says otherwise, one process;
+    every queue unless ``queues`` says otherwise) on the test database and the configured
+    broker; ``extra_env`` adds to its environment."""
     suffix = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
     log = open(ROOT / "var" / f"{name}{suffix}.log", "w")  # noqa: SIM115 — the worker process owns it
     env = _worker_env()
@@ -178,9 +189,11 @@ def celery_worker_start(*, extra_env: dict | None = None, name: str = "test-work
             "grc_portal",
             "worker",
             "-Q",
-            "default,pdf",
+            ",".join(queues),
             "--pool",
-            "solo",
+            pool,
+            "--concurrency",
+            "1",
             "--loglevel",
             "INFO",
             "--hostname",
@@ -210,7 +223,7 @@ def celery_queues_purge() -> None:
     from grc_portal.celery import app
 
     with app.connection_for_write() as conn:
-        for queue in ("default", "pdf"):
+        for queue in QUEUES:
             # A queue that does not exist yet has nothing to purge.
             with contextlib.suppress(Exception):
                 conn.default_channel.queue_purge(queue)

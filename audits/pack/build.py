@@ -8,9 +8,12 @@ and a table of contents with continuous page numbers (``documents.pdf.pdf_assemb
 A part key names what it prints: ``scope``, ``checklist``, ``findings``, ``impact``, ``gap`` (one
 part each); ``soa``, ``risks``, ``assets`` (the section's first pages: summary, heat maps) followed
 by ``soa:0-1000``, ``risks:1000-2000``, ``assets:0-1000``, ``ai:0-40`` — rows ``start`` to ``end``
-of the section's register in its stable order. Parts are sized by cost so that parallel parts take
-about the same time: ``AUDIT_PACK_ROWS_PER_PART`` asset rows, or as many rows of another register as
-cost the same to lay out (``RowPart.cost``).
+of the section's register in its order when the pack was planned. The plan lists each register's
+ids once and gives every run its own (``registry.PlannedPart.rows``): a part prints those, so the
+rows present when the pack was planned each appear exactly once, whatever is added, deleted or
+renamed while the parts render. Parts are sized by cost so that parallel parts take about the same
+time: ``AUDIT_PACK_ROWS_PER_PART`` asset rows, or as many rows of another register as cost the same
+to lay out (``RowPart.cost``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from ..models import Audit
 from . import content
 
 KIND = "audit_pack"
+#: The pack's build, part and assembly tasks have a queue and workers of their own (docker-compose's
+#: pack-worker): a pack of hundreds of pages never holds up a small PDF on ``pdf`` (decision 0015).
+QUEUE = "packs"
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class PackSection:
     orientation: str = "portrait"
     #: ``context(scope)`` of the section's one part, or of its first part when it has rows.
     context: Callable | None = None
-    #: The registers whose rows follow the first part: (row key, template, count, context, label).
+    #: The registers whose rows follow the first part (``RowPart``).
     rows: tuple = ()
 
 
@@ -51,7 +57,9 @@ class PackSection:
 class RowPart:
     key: str
     template: str
-    count: Callable
+    #: ``ids(scope)``: the register's ids in print order, read once by the plan.
+    ids: Callable
+    #: ``context(scope, ids, start)``: a run of those ids, the first being row ``start``.
     context: Callable
     label: str
     #: CPU per row relative to an asset row (WeasyPrint layout; docs/performance.md, "Audit pack"):
@@ -88,7 +96,7 @@ SECTIONS: tuple[PackSection, ...] = (
             RowPart(
                 "soa",
                 "audits/pack/soa_rows.html",
-                content.soa_count,
+                content.soa_ids,
                 content.soa_context,
                 "SoA rows",
                 cost=6.0,  # the SoA PDF's tables, several lines a row; estimated, not measured
@@ -106,7 +114,7 @@ SECTIONS: tuple[PackSection, ...] = (
             RowPart(
                 "risks",
                 "audits/pack/risks_rows.html",
-                content.risks_count,
+                content.risks_ids,
                 content.risks_context,
                 "Risks",
                 cost=1.3,
@@ -124,14 +132,14 @@ SECTIONS: tuple[PackSection, ...] = (
             RowPart(
                 "assets",
                 "audits/pack/assets_rows.html",
-                content.assets_count,
+                content.assets_ids,
                 content.assets_context,
                 "Assets",
             ),
             RowPart(
                 "ai",
                 "audits/pack/ai_rows.html",
-                content.ai_systems_count,
+                content.ai_systems_ids,
                 content.ai_systems_context,
                 "AI systems",
                 cost=2.0,
@@ -254,16 +262,19 @@ def _sections_of(document: GeneratedDocument) -> list[PackSection]:
     ]
 
 
-def plan(document: GeneratedDocument) -> list[str]:
-    """The part keys in document order: one count query per register, nothing rendered."""
+def plan(document: GeneratedDocument) -> list[registry.PlannedPart]:
+    """The parts in document order, each run of rows with its rows' ids: one query per register
+    (its ids in print order), nothing rendered."""
     scope = content.scope_of(_audit_of(document))
-    keys: list[str] = []
+    parts: list[registry.PlannedPart] = []
     for section in _sections_of(document):
-        keys.append(section.code)
+        parts.append(registry.PlannedPart(section.code))
         for row in section.rows:
-            total, size = row.count(scope), row.part_size()
-            keys += [f"{row.key}:{start}-{min(start + size, total)}" for start in range(0, total, size)]
-    return keys
+            ids, size = row.ids(scope), row.part_size()
+            for start in range(0, len(ids), size):
+                run = tuple(ids[start : start + size])
+                parts.append(registry.PlannedPart(f"{row.key}:{start}-{start + len(run)}", run))
+    return parts
 
 
 def _parse(key: str) -> tuple[PackSection, RowPart | None, int, int]:
@@ -286,15 +297,16 @@ def _numbered(document: GeneratedDocument) -> dict[str, int]:
     return {section.code: n for n, section in enumerate(_sections_of(document), start=1)}
 
 
-def render(document: GeneratedDocument, key: str) -> bytes:
-    """One part as PDF bytes (no page-number footer: the merge numbers the pages)."""
+def render(document: GeneratedDocument, key: str, rows: tuple[int, ...]) -> bytes:
+    """One part as PDF bytes (no page-number footer: the merge numbers the pages); a run of rows
+    prints ``rows``, the ids its plan gave it."""
     audit = _audit_of(document)
     scope = content.scope_of(audit)
-    section, row, start, end = _parse(key)
+    section, row, start, _ = _parse(key)
     if row is None:
         context, template = section.context(scope), section.template
     else:
-        context, template = row.context(scope, start, end), row.template
+        context, template = row.context(scope, rows, start), row.template
     number = _numbered(document).get(section.code, 0)
     return pdf_render(
         template,
@@ -370,4 +382,5 @@ def register_builders() -> None:
         filename=pack_filename,
         capability=Capability.EXPORT,
         parameters=pack_parameters,
+        queue=QUEUE,
     )

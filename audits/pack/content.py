@@ -1,6 +1,8 @@
 """What each section of the audit pack prints: reads of the audit's organization only, each in a
-fixed number of queries whatever the number of rows (a long section is read one chunk of
-``AUDIT_PACK_ROWS_PER_PART`` rows at a time, by offset on a stable order).
+fixed number of queries whatever the number of rows. A long section's rows are listed once, when
+the pack is planned (``*_ids``: their ids in the section's order), and each part prints the ids
+the plan gave it (``*_context(scope, ids, start)``), so that records added, deleted or renamed
+while the parts render never make a part skip or repeat one.
 
 "As of the audit": the audited SoA version is frozen, so its rows are exactly what was audited.
 The registers (risks, assets, impact assessments) keep no point-in-time state; the pack prints the
@@ -60,8 +62,14 @@ def _existing(queryset: QuerySet, scope: Scope) -> QuerySet:
     return queryset if scope.as_of is None else queryset.filter(created_at__lt=scope.as_of)
 
 
-def _chunk(queryset: QuerySet, start: int, end: int) -> list:
-    return list(queryset[start:end])
+def _ids(queryset: QuerySet) -> list[int]:
+    return list(queryset.values_list("pk", flat=True))
+
+
+def _planned(queryset: QuerySet, ids) -> list:
+    """The rows of ``queryset`` with these ids, in the plan's order; a row deleted since is left out."""
+    found = queryset.in_bulk(list(ids))
+    return [found[pk] for pk in ids if pk in found]
 
 
 # --- Scope, checklist, findings ---------------------------------------------------------------
@@ -140,16 +148,16 @@ def soa_rows(scope: Scope):
     return version.rows.order_by("position") if version is not None else None
 
 
-def soa_count(scope: Scope) -> int:
+def soa_ids(scope: Scope) -> list[int]:
     rows = soa_rows(scope)
-    return rows.count() if rows is not None else 0
+    return _ids(rows) if rows is not None else []
 
 
-def soa_context(scope: Scope, start: int, end: int) -> dict:
+def soa_context(scope: Scope, ids, start: int) -> dict:
     version = scope.audit.soa_version
     if version is None:
         return {"version": None, "standards": [], "first": True}
-    payloads = [row_payload(row) for row in _chunk(soa_rows(scope), start, end)]
+    payloads = [row_payload(row) for row in _planned(soa_rows(scope), ids)]
     return {
         "version": version,
         "standards": soa_documents.printed_standards(payloads),
@@ -187,8 +195,8 @@ def risks_queryset(scope: Scope) -> QuerySet[Risk]:
     return _existing(Risk.objects.for_organization(scope.organization), scope)
 
 
-def risks_count(scope: Scope) -> int:
-    return risks_queryset(scope).count()
+def risks_ids(scope: Scope) -> list[int]:
+    return _ids(risks_queryset(scope).order_by("number", "id"))
 
 
 def risks_overview(scope: Scope) -> dict:
@@ -209,8 +217,8 @@ def risks_overview(scope: Scope) -> dict:
     }
 
 
-def risks_context(scope: Scope, start: int, end: int) -> dict:
-    risks = _chunk(risks_queryset(scope).select_related("owner").order_by("number", "id"), start, end)
+def risks_context(scope: Scope, ids, start: int) -> dict:
+    risks = _planned(risks_queryset(scope).select_related("owner"), ids)
     controls: dict[int, list[str]] = {}
     for risk_id, reference in (
         RiskControl.objects.filter(risk__in=[r.pk for r in risks])
@@ -234,12 +242,12 @@ def ai_systems_queryset(scope: Scope) -> QuerySet[Asset]:
     return assets_queryset(scope).filter(kind__in=list(AI_KINDS))
 
 
-def assets_count(scope: Scope) -> int:
-    return assets_queryset(scope).count()
+def assets_ids(scope: Scope) -> list[int]:
+    return _ids(assets_queryset(scope).order_by("identifier", "name", "id"))
 
 
-def ai_systems_count(scope: Scope) -> int:
-    return ai_systems_queryset(scope).count()
+def ai_systems_ids(scope: Scope) -> list[int]:
+    return _ids(ai_systems_queryset(scope).order_by("identifier", "name", "id"))
 
 
 def assets_overview(scope: Scope) -> dict:
@@ -254,17 +262,13 @@ def assets_overview(scope: Scope) -> dict:
     }
 
 
-def assets_context(scope: Scope, start: int, end: int) -> dict:
-    assets = _chunk(
-        assets_queryset(scope).select_related("owner").order_by("identifier", "name", "id"), start, end
-    )
-    return {"assets": assets, "first": start == 0}
+def assets_context(scope: Scope, ids, start: int) -> dict:
+    return {"assets": _planned(assets_queryset(scope).select_related("owner"), ids), "first": start == 0}
 
 
-def ai_systems_context(scope: Scope, start: int, end: int) -> dict:
-    systems = _chunk(
-        ai_systems_queryset(scope).select_related("owner").order_by("identifier", "name", "id"), start, end
-    )
+def ai_systems_context(scope: Scope, ids, start: int) -> dict:
+    # An asset counted as an AI system when planned stays in its run even if its kind changed since.
+    systems = _planned(assets_queryset(scope).select_related("owner"), ids)
     return {"systems": systems, "first": start == 0}
 
 

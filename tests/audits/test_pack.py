@@ -14,10 +14,12 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from assets.models import Asset
 from audits.pack import build
 from audits.pack.requests import audit_pack_request
 from documents import registry
 from documents.models import GeneratedDocument
+from risks.models import Risk
 from tests.factories import AssetFactory, RiskFactory
 
 from .pack_world import acme_world, globex_world
@@ -109,7 +111,7 @@ def assert_contents_match_pages(document, content: bytes, expected_entries: int)
     pages = pages_text(content)
     toc_page = next(n for n, page in enumerate(pages) if "Contents" in page)
     toc = pages[toc_page].split("Contents", 1)[1]
-    titles = [build._toc_title(document, key)[0] for key in build.plan(document)]
+    titles = [build._toc_title(document, part.key)[0] for part in build.plan(document)]
     assert len(titles) == expected_entries
     previous = toc_page + 1
     for title in titles:
@@ -142,7 +144,7 @@ def test_long_registers_split_into_parts_of_equal_cost(world, acme, alice, setti
     for n in range(3):
         AssetFactory(organization=acme, owner=alice, name=f"Laptop {n}", identifier=f"ACME-LT-{n}")
         RiskFactory(organization=acme, owner=alice, title=f"Lost laptop {n}")
-    keys = build.plan(_request(acme, alice, world["audit"]))
+    keys = [part.key for part in build.plan(_request(acme, alice, world["audit"]))]
     assert keys == [
         "scope",
         "checklist",
@@ -170,10 +172,10 @@ def test_the_builder_reads_in_a_bounded_number_of_queries(world, acme, alice, mo
 
     def queries_per_part():
         counts = {}
-        for key in build.plan(document):
+        for part in build.plan(document):
             with CaptureQueriesContext(connection) as queries:
-                build.render(document, key)
-            counts[key.split(":")[0]] = len(queries)
+                build.render(document, part.key, part.rows)
+            counts[part.key.split(":")[0]] = len(queries)
         return counts
 
     before = queries_per_part()
@@ -201,3 +203,70 @@ def test_parameters_name_the_field_they_refuse(world, acme, alice):
     document = _request(acme, alice, world["audit"])
     assert document.parameters == {"audit": world["audit"].pk, "sections": list(build.SECTION_CODES)}
     assert document.title == f"Audit pack, {world['audit'].reference}"
+
+
+def test_rows_added_deleted_or_renamed_while_the_parts_render_are_neither_skipped_nor_repeated(
+    world, acme, alice, settings, monkeypatch
+):
+    monkeypatch.setattr(
+        build, "pdf_render", lambda template, context, **kw: render_to_string(template, context)
+    )
+    settings.AUDIT_PACK_ROWS_PER_PART = 2  # two asset rows a part, one risk row
+    for n in range(5):
+        AssetFactory(organization=acme, owner=alice, name=f"Laptop {n}", identifier=f"ACME-LT-{n}")
+        RiskFactory(organization=acme, owner=alice, title=f"Lost laptop {n}")
+    document = _request(acme, alice, world["audit"], sections=["risks", "assets"])
+    planned = [part for part in build.plan(document) if part.rows]
+    assets = [p for p in planned if p.key.startswith("assets:")]
+    risks = [p for p in planned if p.key.startswith("risks:")]
+    assert len(assets) == 4 and len(risks) == 7
+    before = dict(Asset.objects.values_list("pk", "identifier"))
+    printed = [build.render(document, assets[0].key, assets[0].rows)]
+    printed_first = build.render(document, risks[0].key, risks[0].rows)
+
+    # After the first parts: the first asset renamed to sort last, a planned asset and risk deleted,
+    # an asset sorting first and a risk added, a risk retitled.
+    Asset.objects.filter(pk=assets[0].rows[0]).update(identifier="ACME-ZZZ")
+    gone_asset = assets[2].rows[0]
+    Asset.objects.get(pk=gone_asset).delete()
+    AssetFactory(organization=acme, owner=alice, name="Late printer", identifier="ACME-AAA")
+    gone_risk = risks[3].rows[0]
+    Risk.objects.get(pk=gone_risk).delete()
+    RiskFactory(organization=acme, owner=alice, title="Late risk")
+    Risk.objects.filter(pk=risks[-1].rows[0]).update(title="Retitled risk")
+
+    asset_html = printed + [build.render(document, p.key, p.rows) for p in assets[1:]]
+    risk_html = [printed_first] + [build.render(document, p.key, p.rows) for p in risks[1:]]
+    identifiers = [i for html in asset_html for i in re.findall(r'class="ref">(ACME-[\w-]+)<', html)]
+    references = [r for html in risk_html for r in re.findall(r'class="ref">(R-\d+)<', html)]
+
+    # The renamed asset was printed, under its old identifier, before the rename: not again.
+    planned_assets = [pk for p in assets for pk in p.rows if pk != gone_asset]
+    assert identifiers == [before[pk] for pk in planned_assets]
+    assert "ACME-ZZZ" not in identifiers and "ACME-AAA" not in identifiers
+    assert len(set(identifiers)) == len(identifiers) == 6
+    planned_risks = [pk for p in risks for pk in p.rows if pk != gone_risk]
+    by_pk = {r.pk: r.reference for r in Risk.objects.filter(pk__in=planned_risks)}
+    assert references == [by_pk[pk] for pk in planned_risks]
+    assert len(set(references)) == len(references) == 6
+    assert "Retitled risk" in risk_html[-1] and "Late risk" not in " ".join(risk_html)
+
+
+def test_the_pack_goes_to_its_own_queue_and_every_other_kind_to_pdf(
+    world, acme, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents import services
+
+    sent = []
+
+    class Broker:
+        def send_task(self, name, args, queue):
+            sent.append((name, queue))
+
+    monkeypatch.setattr(services, "current_app", Broker())
+    with django_capture_on_commit_callbacks(execute=True):
+        _request(acme, alice, world["audit"])
+    assert sent == [("documents.tasks.document_build", "packs")]
+    assert registry.queue_for(build.KIND) == "packs"
+    others = {kind.queue for kind in registry.kinds() if kind.kind != build.KIND}
+    assert others == {"pdf"}

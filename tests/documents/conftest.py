@@ -46,8 +46,8 @@ def workers(transactional_db, settings):
     started = []
 
     class Workers:
-        def start(self, env, name):
-            process = celery_worker_start(extra_env=env, name=name)
+        def start(self, env, name, **options):
+            process = celery_worker_start(extra_env=env, name=name, **options)
             started.append(process)
             return process
 

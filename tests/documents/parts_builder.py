@@ -1,7 +1,8 @@
 """A kind built in parts that only the tests (and ``benchmarks/bench_document_parts``)
 load, through ``GRC_DOCUMENT_EXTRA_BUILDERS``: real WeasyPrint work per part (a table
 of ``rows`` rows, after ``seconds`` of waiting, to stand for the queries of a real
-section), merged by ``documents.pdf.pdf_assemble``. The content depends on the
+section), merged by ``documents.pdf.pdf_assemble``; the part named by ``hungry`` asks for
+more memory than a test worker's limit allows. The content depends on the
 parameters only, so that a document built in one process and one built by several
 workers can be compared page by page."""
 
@@ -14,6 +15,8 @@ from core.roles import Capability
 from documents import pdf, registry
 
 PARTS = "test_parts"
+#: What the part named by the ``hungry`` parameter asks for at once: 4 GiB.
+HUNGRY_BYTES = 4 * 1024**3
 
 _PART = engines["django"].from_string(
     '{% extends "documents/print_part.html" %}'
@@ -31,9 +34,9 @@ _FRONT = engines["django"].from_string(
 
 
 def _parameters(values: dict, organization) -> dict:
-    cleaned = {"parts": 4, "rows": 20, "seconds": 0, "fail": ""} | values
-    if set(cleaned) != {"parts", "rows", "seconds", "fail"}:
-        raise ValidationError({"parameters": "parts, rows, seconds and fail only."})
+    cleaned = {"parts": 4, "rows": 20, "seconds": 0, "fail": "", "hungry": ""} | values
+    if set(cleaned) != {"parts", "rows", "seconds", "fail", "hungry"}:
+        raise ValidationError({"parameters": "parts, rows, seconds, fail and hungry only."})
     if not (1 <= cleaned["parts"] <= 400 and 1 <= cleaned["rows"] <= 5000 and 0 <= cleaned["seconds"] <= 60):
         raise ValidationError({"parameters": "parts 1-400, rows 1-5000, seconds 0-60."})
     return cleaned
@@ -47,9 +50,11 @@ def plan(document) -> list[str]:
     return [f"section-{n:03d}" for n in range(1, document.parameters["parts"] + 1)]
 
 
-def render(document, key: str) -> bytes:
+def render(document, key: str, rows: tuple[int, ...]) -> bytes:
     if key == document.parameters.get("fail"):
         raise registry.DocumentBuildError("This section cannot be printed: its source was withdrawn.")
+    if key == document.parameters.get("hungry"):
+        bytearray(HUNGRY_BYTES)  # more than any worker's memory limit in the tests
     time.sleep(document.parameters["seconds"])
     context = {"organization": document.organization, "title": document.title}
     rows = range(1, document.parameters["rows"] + 1)

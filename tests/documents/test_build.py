@@ -41,13 +41,13 @@ def test_the_enqueued_message_names_the_task_and_goes_to_the_pdf_queue(
     sent = []
 
     class Broker:
-        def send_task(self, name, args):
-            sent.append((name, args))
+        def send_task(self, name, args, queue):
+            sent.append((name, args, queue))
 
     monkeypatch.setattr(services, "current_app", Broker())
     with django_capture_on_commit_callbacks(execute=True):
         document = services.document_request(organization=acme, actor=alice, kind=SLOW)
-    assert sent == [("documents.tasks.document_build", [document.pk])]
+    assert sent == [("documents.tasks.document_build", [document.pk], "pdf")]
     assert settings.CELERY_TASK_ROUTES["documents.tasks.document_build"] == {"queue": "pdf"}
     assert document_build.acks_late is True
     assert document_build.reject_on_worker_lost is True
@@ -59,7 +59,7 @@ def test_a_broker_that_refuses_the_message_leaves_the_document_queued_for_the_sw
     acme, alice, monkeypatch, django_capture_on_commit_callbacks, caplog
 ):
     class DownBroker:
-        def send_task(self, name, args):
+        def send_task(self, name, args, queue):
             raise ConnectionError("broker down")
 
     monkeypatch.setattr(services, "current_app", DownBroker())

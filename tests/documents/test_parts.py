@@ -23,8 +23,10 @@ from .parts_builder import PARTS
 def sent(monkeypatch):
     """What would go to the broker: ``sent["parts"]`` (part ids), ``sent["assemble"]`` (document ids)."""
     record = {"parts": [], "assemble": []}
-    monkeypatch.setattr(parts, "_send_parts", lambda ids: record["parts"].extend(ids))
-    monkeypatch.setattr(parts, "_send_assemble", lambda document_id: record["assemble"].append(document_id))
+    monkeypatch.setattr(parts, "_send_parts", lambda ids, kind: record["parts"].extend(ids))
+    monkeypatch.setattr(
+        parts, "_send_assemble", lambda document_id, kind: record["assemble"].append(document_id)
+    )
     return record
 
 

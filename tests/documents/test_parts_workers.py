@@ -1,7 +1,8 @@
 """A document built in parts by real worker processes (decision 0014): the parts run
 on several workers and merge into the same pages as a one-process build; a worker
 SIGKILLed in the middle of a part leaves no partial file, and the document completes
-once a worker is back. Runs on the embedded filesystem broker and on Redis."""
+once a worker is back; a part that needs more memory than the pool process's limit fails
+its document with a reason. Runs on the embedded filesystem broker and on Redis."""
 
 import hashlib
 import io
@@ -95,3 +96,30 @@ def test_a_worker_killed_mid_part_leaves_no_partial_file_and_the_document_comple
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
     killed = DocumentPart.objects.get(pk=running.pk)
     assert killed.attempts == 2 and killed.worker.startswith("parts-worker-restarted-")
+
+
+def test_a_part_past_the_worker_memory_limit_fails_the_document_with_a_readable_reason(
+    acme, alice, media, workers, worker_env
+):
+    # A prefork pool process (the pool of docker-compose's workers) limited to 1 GiB of data;
+    # the part "section-002" asks for 4 GiB at once.
+    workers.start(
+        {**worker_env, "DOCUMENT_WORKER_MEMORY_LIMIT_MB": "1024"}, "memory-limited-worker", pool="prefork"
+    )
+    document = services.document_request(
+        organization=acme,
+        actor=alice,
+        kind=PARTS,
+        parameters={"parts": 3, "rows": 2, "hungry": "section-002"},
+    )
+    failed = _finished(document.pk, 90, "the memory-limited worker to give up on the document")
+    assert failed.status == DocumentStatus.FAILED
+    assert failed.error.startswith(
+        "Building part “section-002” of this document ran out of memory (limit 1024 MiB per worker process)."
+    )
+    part = DocumentPart.objects.get(document=failed, key="section-002")
+    assert (part.status, part.error) == (DocumentStatus.FAILED, failed.error)
+    assert part.attempts == 1  # failed at once, not retried until the attempts ran out
+    assert _files_in(media, failed) == []
+    retried = services.document_retry(document=failed, actor=alice)  # retryable like any failure
+    assert retried.status == DocumentStatus.QUEUED and retried.error == ""
