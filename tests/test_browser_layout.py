@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser_pages import navigation_pages
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -26,10 +27,20 @@ def _first_risk_url() -> str:
     return f"/o/demo/risks/{risk.pk}/"
 
 
+def _first_asset_url() -> str:
+    from assets.models import Asset
+
+    asset = Asset.objects.filter(organization__slug="demo").order_by("identifier").first()
+    return f"/o/demo/assets/{asset.pk}/"
+
+
 def test_on_a_phone_no_page_is_wider_than_the_screen_and_the_menu_is_a_drawer(page, demo):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, "demo", "demo-password-1")
-    for url in [*PAGES, _first_risk_url()]:
+    # Every page of the navigation, and the record pages of the demo's first risk and asset.
+    for url in dict.fromkeys(
+        [*PAGES, *navigation_pages("demo", admin=True), _first_risk_url(), _first_asset_url()]
+    ):
         response = page.goto(url)
         assert response.status == 200, url
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -78,3 +89,40 @@ def test_on_a_laptop_the_register_filters_are_open_without_a_toggle(page, demo):
     page.goto("/o/demo/assets/")
     expect(page.get_by_test_id("filter-toggle")).to_be_hidden()
     expect(page.locator("#filter-fields")).to_be_visible()
+
+
+def test_on_a_phone_the_save_bar_of_a_long_form_stays_in_view(page, demo):
+    """The asset form is longer than a phone's screen: its save bar sticks to the bottom of the
+    window, inside the screen's width, wherever the user has scrolled to."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "demo", "demo-password-1")
+    page.goto(_first_asset_url() + "edit/")
+    assert page.evaluate("document.documentElement.scrollHeight") > 844
+    bar = page.locator(".asset-form .form-actions")
+    for position in ("0", "document.documentElement.scrollHeight / 2"):
+        page.evaluate(f"window.scrollTo(0, {position})")
+        box = bar.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844 + 0.5, (position, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 0.5, (position, box)
+        expect(bar.get_by_test_id("save-asset")).to_be_in_viewport()
+
+
+MEASURE_ROLE_SELECTS = """() => [...document.querySelectorAll('.role-select')].map(select => {
+  const style = getComputedStyle(select);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const widest = Math.max(...[...select.options].map(o => context.measureText(o.text).width));
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return {name: select.getAttribute('aria-label'), widest, room};
+})"""
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_the_members_page_shows_every_role_name_whole(page, demo, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, "demo", "demo-password-1")
+    page.goto("/o/demo/members/")
+    selects = page.evaluate(MEASURE_ROLE_SELECTS)
+    assert selects, "no role select on the members page"
+    for select in selects:
+        assert select["widest"] <= select["room"] + 0.5, f"{select['name']} cuts its role names: {select}"
