@@ -18,6 +18,7 @@ from core.api.viewsets import (
     ORGANIZATION_SLUG_PARAMETER,
     PaginatedHistoryEntryListSerializer,
     RecordHistoryActionMixin,
+    WhereUsedActionMixin,
 )
 from core.registers.filters import RegisterFilterBackend
 from core.roles import Capability
@@ -86,15 +87,16 @@ class _Scoped(OrganizationAPIMixin, RecordHistoryActionMixin):
 
 @extend_schema_view(**_crud(AuditSerializer, delete=True))
 @extend_schema(tags=["audits"])
-class AuditViewSet(_Scoped, viewsets.ModelViewSet):
+class AuditViewSet(WhereUsedActionMixin, _Scoped, viewsets.ModelViewSet):
     """The audit programme: internal and certification audits of ISO/IEC 27001,
     ISO/IEC 42001 or both as one combined audit (`frameworks`).
 
     Filter with `type`, `status`, `scope` (a framework code, or `combined`),
-    `lead` (user id, username or email) and `planned_start_after`/`_before`;
-    sort with `ordering`. Planning builds the checklist (clauses, and the
-    applicable controls of the SoA version chosen, else the latest approved);
-    `start/` fixes the SoA version and brings the controls to it; `report/` ends the
+    `lead` (user id, username or email), `auditor` (user id: lead or on the team),
+    `asset` (asset id) and `planned_start_after`/`_before`; sort with `ordering`.
+    Planning builds the checklist (clauses, and the applicable controls of the SoA
+    version chosen, else the latest approved); `start/` fixes the SoA version and
+    brings the controls to it; `report/` ends the
     fieldwork; `close/` freezes the audit. Officers and administrators plan,
     change and close audits; a delete goes through `core.deletion` (409 when a
     closed audit, or a finding with corrective actions, depends on it).
@@ -299,6 +301,7 @@ class AuditItemViewSet(
 @extend_schema_view(**_crud(FindingSerializer))
 @extend_schema(tags=["audits"])
 class FindingViewSet(
+    WhereUsedActionMixin,
     _Scoped,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -307,7 +310,7 @@ class FindingViewSet(
     viewsets.GenericViewSet,
 ):
     """Findings raised from checklist items, with the clause or control and the
-    standards they concern; filter with `audit`, `severity` and `status`. The
+    standards they concern; filter with `audit`, `control` (id), `severity` and `status`. The
     audit's auditors and officers raise, change and close them; a nonconformity
     closes only once each of its corrective actions is verified effective."""
 
@@ -363,6 +366,7 @@ class FindingViewSet(
 @extend_schema_view(**_crud(CorrectiveActionSerializer))
 @extend_schema(tags=["audits"])
 class CorrectiveActionViewSet(
+    WhereUsedActionMixin,
     _Scoped,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -371,7 +375,7 @@ class CorrectiveActionViewSet(
     viewsets.GenericViewSet,
 ):
     """Corrective actions on findings (10.2) and actions decided by management
-    reviews (9.3): one register. Filter with `finding`, `review`, `owner`,
+    reviews (9.3): one register. Filter with `finding`, `audit`, `review`, `owner`,
     `status`, `overdue` and `due_date_after`/`_before`. Officers and the audit's
     auditors add them; officers and each action's owner change them; `verify/`
     records the verification of effectiveness (who, when, result)."""
@@ -434,6 +438,7 @@ class CorrectiveActionViewSet(
 @extend_schema_view(**_crud(ManagementReviewSerializer, filtered=False))
 @extend_schema(tags=["audits"])
 class ManagementReviewViewSet(
+    WhereUsedActionMixin,
     _Scoped,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

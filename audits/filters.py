@@ -11,6 +11,7 @@ from .models import (
     PENDING_ACTION_STATUSES,
     ActionStatus,
     AuditStatus,
+    AuditTeamMember,
     AuditType,
     CorrectiveAction,
     FindingStatus,
@@ -46,12 +47,23 @@ class AuditFilter(RegisterFilterSet):
     asset = django_filters.NumberFilter(
         field_name="assets", label="Asset", help_text="An asset's id: the audits whose scope names it."
     )
+    auditor = django_filters.NumberFilter(
+        method="filter_auditor",
+        label="Auditor",
+        help_text="A user id: the audits they lead or are on the team of.",
+    )
     ordering = RankedOrderingFilter(
         fields=["planned_start", "number", "status", "type", "lead_auditor"],
         ranks={"status": AuditStatus.values},
         people=("lead_auditor",),
         tiebreak=("-number",),
     )
+
+    def filter_auditor(self, qs, name, value):
+        if value is None:
+            return qs
+        on_team = AuditTeamMember.objects.filter(user_id=value).values("audit_id")
+        return qs.filter(Q(lead_auditor_id=value) | Q(pk__in=on_team))
 
 
 class ChecklistItemFilter(RegisterFilterSet):
@@ -76,6 +88,9 @@ class ChecklistItemFilter(RegisterFilterSet):
 class FindingFilter(RegisterFilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Search")
     audit = django_filters.NumberFilter(field_name="audit_id")
+    control = django_filters.NumberFilter(
+        field_name="checklist_item__control_id", help_text="A control's id: the findings on it."
+    )
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     status = django_filters.MultipleChoiceFilter(choices=FindingStatus.choices)
     ordering = RankedOrderingFilter(
@@ -104,6 +119,9 @@ class CorrectiveActionFilter(RegisterFilterSet):
         label="From",
     )
     finding = django_filters.NumberFilter(field_name="finding_id")
+    audit = django_filters.NumberFilter(
+        field_name="finding__audit_id", help_text="An audit's id: the actions on its findings."
+    )
     review = django_filters.NumberFilter(field_name="review_id")
     owner = OwnerFilter()
     status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices)

@@ -14,8 +14,8 @@ A line is one kind of use: a count, the first ``limit`` records (each a link), a
 link to the filtered list that shows them all and, where it helps, a link that records
 one more use from here ("Record a risk" on an asset), which the page shows only to
 members who may create records. A contributor runs a fixed number
-of queries (a count and one slice), so a page's query count does not grow with the
-number of uses. Contributors filter by ``organization`` themselves: another
+of queries (one per line: the first rows with the total beside them), so a page's query
+count does not grow with the number of uses. Contributors filter by ``organization`` themselves: another
 organization's records never appear, even where the record is shared (catalogue
 controls).
 """
@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Count, Window
 
 #: How many records a line shows before its "all" link.
 DEFAULT_LIMIT = 5
@@ -99,9 +100,10 @@ def usage_line(
     add_url: str = "",
     add_label: str = "",
 ) -> UsageLine:
-    """A line from a queryset: two queries (the count and the first ``limit`` rows)."""
-    rows = list(queryset[:limit])
-    count = len(rows) if len(rows) < limit else queryset.count()
+    """A line from a queryset in one query: the first ``limit`` rows, each carrying the
+    total as a window count, so that the line costs the same for one use or thousands."""
+    rows = list(queryset.annotate(usage_total=Window(Count("pk")))[:limit])
+    count = rows[0].usage_total if rows else 0
     return UsageLine(
         key=key,
         title=title,

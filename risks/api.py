@@ -12,7 +12,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api.lists import ValuesListMixin
-from core.api.viewsets import DESTROY_RESPONSES, FROZEN_RESPONSE, ORGANIZATION_SLUG_PARAMETER
+from core.api.viewsets import (
+    DESTROY_RESPONSES,
+    FROZEN_RESPONSE,
+    ORGANIZATION_SLUG_PARAMETER,
+    WhereUsedActionMixin,
+)
 from core.registers.filters import RegisterFilterBackend, StrictFilterBackend
 from core.roles import Capability
 from organizations.scoping import OrganizationAPIMixin, OrganizationRecordViewSet
@@ -53,12 +58,12 @@ _FROZEN_WHEN_SIGNED = _CRUD
 
 @extend_schema_view(**_DELETES_WITH_IMPACT)
 @extend_schema(tags=["risks"])
-class RiskViewSet(ValuesListMixin, OrganizationRecordViewSet):
+class RiskViewSet(ValuesListMixin, WhereUsedActionMixin, OrganizationRecordViewSet):
     """The risk register: information security and AI risks.
 
     Filter with the register page's parameters (`category`, `level`,
     `inherent_level`, `residual_level`, `status` — `open` for every status but
-    closed —, `treatment`, `owner`, `asset`, `control`, `review_overdue`,
+    closed —, `treatment`, `owner`, `asset`, `control`, `assessment`, `review_overdue`,
     `review_due_before`, `above_appetite`, `accepted`, `inherent_cell`,
     `residual_cell`), search with `search`, sort with `ordering`. Scores and
     levels are computed from the ratings on the organization's methodology.
@@ -223,7 +228,7 @@ class TreatmentActionViewSet(OrganizationRecordViewSet):
     }
 )
 @extend_schema(tags=["impact assessments"])
-class ImpactAssessmentViewSet(OrganizationRecordViewSet):
+class ImpactAssessmentViewSet(WhereUsedActionMixin, OrganizationRecordViewSet):
     """AI system impact assessments (ISO/IEC 42001 6.1.4, A.5), one row per version.
 
     Create starts version 1 of an AI system's assessment; drafts can be

@@ -23,6 +23,7 @@ from .models import (
     Category,
     HarmArea,
     ImpactAssessment,
+    ImpactItem,
     Level,
     Risk,
     RiskStatus,
@@ -82,6 +83,11 @@ class RiskFilter(RegisterFilterSet):
         method="filter_control",
         label="Control",
         help_text="Risks treated with this control: id, or e.g. `ISO27001:8.28`, `ISO42001:A.6.2.8`.",
+    )
+    assessment = django_filters.NumberFilter(
+        method="filter_assessment",
+        label="Impact assessment",
+        help_text="An impact assessment's id: the risks raised from its impacts.",
     )
     review_overdue = django_filters.BooleanFilter(
         method="filter_review_overdue",
@@ -183,6 +189,12 @@ class RiskFilter(RegisterFilterSet):
         if not found:
             return queryset.none()
         return queryset.filter(control_links__control=found[value])
+
+    def filter_assessment(self, queryset, name, value):
+        if value is None:
+            return queryset
+        raised = ImpactItem.objects.filter(assessment_id=value, risk_id__isnull=False)
+        return queryset.filter(pk__in=raised.values("risk_id"))
 
     def filter_review_overdue(self, queryset, name, value):
         if value is None:

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, RecordHistoryActionMixin
+from core.api.viewsets import ORGANIZATION_SLUG_PARAMETER, RecordHistoryActionMixin, WhereUsedActionMixin
 from core.registers.filters import SearchFilter, StrictFilterBackend
 from core.roles import Capability
 from documents.serializers import ErrorSerializer, GeneratedDocumentSerializer
@@ -80,6 +80,7 @@ def _document_accepted(view, document) -> Response:
 )
 @extend_schema(tags=["soa"])
 class SoAEntryViewSet(
+    WhereUsedActionMixin,
     OrganizationAPIMixin,
     RecordHistoryActionMixin,
     mixins.ListModelMixin,
@@ -92,10 +93,11 @@ class SoAEntryViewSet(
 
     Filter with `framework` (code), `theme`, `applicable` (`true`, `false`,
     `undecided`), `status`, `owner` (user id), `reason` (a reason kind;
-    `risk_treatment` for rows whose control treats a risk of the register) and
-    `has_problem`; search with `search`; sort with `ordering`. Rows exist for
-    every control: they are changed, never created or deleted. Officers and
-    admins change any row, contributors the rows they own.
+    `risk_treatment` for rows whose control treats a risk of the register), `risk`
+    (a risk's id: the rows of its treatment controls) and `has_problem`; search
+    with `search`; sort with `ordering`. Rows exist for every control: they are
+    changed, never created or deleted. Officers and admins change any row,
+    contributors the rows they own.
     """
 
     queryset = SoAEntry.objects.all()

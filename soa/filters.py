@@ -92,6 +92,9 @@ class SoAEntryFilter(RegisterFilterSet):
         method="filter_reason",
         help_text="Rows with a reason of this kind; risk_treatment: rows whose control treats a risk.",
     )
+    risk = django_filters.NumberFilter(
+        method="filter_risk", help_text="A risk's id: the rows of the controls that treat it."
+    )
     has_problem = django_filters.BooleanFilter(
         method="filter_has_problem",
         help_text="Rows failing (true) or passing (false) the consistency checks: "
@@ -104,7 +107,7 @@ class SoAEntryFilter(RegisterFilterSet):
 
     class Meta:
         model = SoAEntry
-        fields = ["framework", "theme", "applicable", "status", "owner", "reason", "has_problem"]
+        fields = ["framework", "theme", "applicable", "status", "owner", "reason", "risk", "has_problem"]
 
     def filter_applicable(self, queryset, name, value):
         if value == "undecided":
@@ -118,6 +121,15 @@ class SoAEntryFilter(RegisterFilterSet):
             ).exclude(risk__status=RiskStatus.CLOSED)
             return queryset.filter(Exists(treating))
         return queryset.filter(Exists(SoAReason.objects.filter(entry_id=OuterRef("pk"), kind=value)))
+
+    def filter_risk(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # The link's organization, not only the risk id: another organization's risk names no row.
+        treating = RiskControl.objects.filter(
+            organization_id=OuterRef("organization_id"), control_id=OuterRef("control_id"), risk_id=value
+        )
+        return queryset.filter(Exists(treating))
 
     def filter_has_problem(self, queryset, name, value):
         if value is None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{BASE}/", entries.SoAListView.as_view(), name="list"),
     path(f"{BASE}/export/", entries.SoAExportView.as_view(), name="export"),
     path(f"{BASE}/bulk-edit/", entries.SoABulkEditView.as_view(), name="bulk_edit"),
+    path(f"{ROW}/", entries.SoAEntryDetailView.as_view(), name="detail"),
     path(f"{ROW}/row/", entries.SoARowView.as_view(), name="row"),
     path(f"{ROW}/edit/", entries.SoARowEditView.as_view(), name="edit"),
     path(f"{ROW}/apply-to-mapped/", entries.SoAApplyToMappedView.as_view(), name="apply_to_mapped"),

@@ -1,5 +1,6 @@
-"""The organization's SoA decision on a control and on its crosswalk counterparts, and the
-SoA rows a member owns (``core.where_used``)."""
+"""The organization's SoA decision on a control and on its crosswalk counterparts, what
+uses an SoA row (the risks treating its control, its counterparts' rows), the decisions on
+a risk's treatment controls, and the SoA rows a member owns (``core.where_used``)."""
 
 from django.db.models import Q
 from django.urls import reverse
@@ -8,6 +9,8 @@ from django.utils.http import urlencode
 from controls.models import Control, Mapping
 from core.where_used import UsageItem, UsageLine, usage_line, where_used_contributor
 from organizations.models import Membership
+from risks.models import Risk
+from risks.where_used import risk_item
 
 from .models import SoAEntry
 
@@ -21,21 +24,37 @@ def decision_text(entry: SoAEntry) -> str:
     return f"Applicable · {entry.get_status_display()}"
 
 
-def _soa_url(organization, control: Control) -> str:
-    query = urlencode({"framework": control.framework.code, "search": control.reference})
-    return reverse("soa:list", args=[organization.slug]) + "?" + query
-
-
 def _entry_item(organization):
     def item(entry):
         control = entry.control
         return UsageItem(
             label=f"{control.framework.short_name} {control.reference} {control.title}",
-            url=_soa_url(organization, control),
+            url=reverse("soa:detail", args=[organization.slug, entry.pk]),
             note=decision_text(entry),
         )
 
     return item
+
+
+def _counterparts_line(control: Control, *, organization, limit) -> UsageLine:
+    mapped = Q(control__in=Mapping.objects.filter(target=control).values("source")) | Q(
+        control__in=Mapping.objects.filter(source=control).values("target")
+    )
+    return usage_line(
+        key="counterpart_decisions",
+        title="Crosswalk counterparts and their decisions",
+        queryset=SoAEntry.objects.for_organization(organization)
+        .filter(mapped)
+        .select_related("control__framework")
+        .order_by("control__framework__order", "control__order"),
+        item=_entry_item(organization),
+        limit=limit,
+        all_url=reverse(
+            "controls:control", args=[organization.slug, control.framework.code, control.reference]
+        )
+        + "#counterparts",
+        empty_text="No crosswalk counterpart.",
+    )
 
 
 @where_used_contributor(Control)
@@ -53,23 +72,39 @@ def control_decisions(control, *, organization, limit):
         items=[_entry_item(organization)(entry)] if entry else [],
         empty_text="Not in the Statement of Applicability.",
     )
-    mapped = Q(control__in=Mapping.objects.filter(target=control).values("source")) | Q(
-        control__in=Mapping.objects.filter(source=control).values("target")
-    )
+    yield _counterparts_line(control, organization=organization, limit=limit)
+
+
+@where_used_contributor(SoAEntry)
+def entry_risks_and_counterparts(entry, *, organization, limit):
+    control = entry.control
     yield usage_line(
-        key="counterpart_decisions",
-        title="Crosswalk counterparts and their decisions",
+        key="risks",
+        title="Risks its control treats",
+        queryset=Risk.objects.for_organization(organization)
+        .filter(control_links__control_id=control.pk)
+        .order_by("number"),
+        item=risk_item(organization),
+        limit=limit,
+        all_url=reverse("risks:list", args=[organization.slug]) + "?" + urlencode({"control": control.pk}),
+        empty_text="No risk of the register is treated with it.",
+    )
+    yield _counterparts_line(control, organization=organization, limit=limit)
+
+
+@where_used_contributor(Risk)
+def risk_decisions(risk, *, organization, limit):
+    yield usage_line(
+        key="soa_rows",
+        title="SoA decisions on its treatment controls",
         queryset=SoAEntry.objects.for_organization(organization)
-        .filter(mapped)
+        .filter(control__risk_links__risk=risk)
         .select_related("control__framework")
         .order_by("control__framework__order", "control__order"),
         item=_entry_item(organization),
         limit=limit,
-        all_url=reverse(
-            "controls:control", args=[organization.slug, control.framework.code, control.reference]
-        )
-        + "#counterparts",
-        empty_text="No crosswalk counterpart.",
+        all_url=reverse("soa:list", args=[organization.slug]) + f"?risk={risk.pk}",
+        empty_text="No treatment control chosen.",
     )
 
 

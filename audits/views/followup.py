@@ -12,6 +12,7 @@ from core.registers.exports import RegisterExportView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
@@ -84,6 +85,7 @@ class FindingDetailView(OrganizationPageMixin, TemplateView):
         is_open = finding.status == FindingStatus.OPEN
         context.update(
             finding=finding,
+            where_used=where_used(finding, organization=self.organization),
             item=finding.checklist_item,
             framework_names=framework_names(),
             actions=_action_rows(actions, self.membership),
@@ -187,6 +189,7 @@ class CorrectiveActionDetailView(OrganizationPageMixin, TemplateView):
         )
         context.update(
             action=action,
+            where_used=where_used(action, organization=self.organization),
             can_edit=self.membership.can_edit(action) and not action.is_verified,
             can_verify=can_verify(self.membership, action)
             and action.status == ActionStatus.DONE

@@ -14,6 +14,7 @@ from core.registers.exports import RegisterExportView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
+from core.where_used import where_used
 from documents import registry
 from organizations.scoping import OrganizationPageMixin
 from soa.selectors import versions_for
@@ -202,6 +203,7 @@ class AuditDetailView(OrganizationPageMixin, TemplateView):
             blockers = services.audit_close_blockers(audit)
         context.update(
             audit=audit,
+            where_used=where_used(audit, organization=self.organization),
             team=[m.user for m in audit.team_members.all()],
             framework_names=framework_names(),
             progress=result_breakdown(selectors.checklist_results(audit)),

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.roles import Capability
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
@@ -128,6 +129,7 @@ class ManagementReviewDetailView(OrganizationPageMixin, TemplateView):
         actions = selectors.corrective_actions_for(self.organization).filter(review=review)
         context.update(
             review=review,
+            where_used=where_used(review, organization=self.organization),
             inputs=inputs_summary(review.inputs),
             actions=_action_rows(actions, self.membership),
             can_manage=self.membership.can(Capability.EDIT_ANY),

@@ -11,6 +11,7 @@ from django.views.generic import FormView, TemplateView
 from core.deletion import deletion_impact
 from core.registers.members import member_users
 from core.roles import Capability
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
@@ -25,7 +26,8 @@ def _detail(organization, assessment):
 class AssessmentListView(OrganizationPageMixin, TemplateView):
     """The latest version of each AI system's assessment, a page at a time, and the
     first AI systems not yet assessed with how many there are (an inventory of
-    thousands of AI systems must not make the page list them all)."""
+    thousands of AI systems must not make the page list them all). ``?owner=<user id>``
+    keeps the assessments one member leads (what their page's "where used" links to)."""
 
     template_name = "risks/assessment_list.html"
     page_size = 50
@@ -33,14 +35,18 @@ class AssessmentListView(OrganizationPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(selectors.latest_assessments(self.organization), self.page_size).get_page(
-            self.request.GET.get("page")
-        )
+        assessments = selectors.latest_assessments(self.organization)
+        owner_id = self.request.GET.get("owner", "")
+        owner = member_users(self.organization).filter(pk=owner_id).first() if owner_id.isdigit() else None
+        if owner is not None:
+            assessments = assessments.filter(owner=owner)
+        page = Paginator(assessments, self.page_size).get_page(self.request.GET.get("page"))
         unassessed = selectors.unassessed_ai_systems(self.organization)
         shown = list(unassessed[: self.unassessed_shown])
         count = len(shown) if len(shown) < self.unassessed_shown else unassessed.count()
         context.update(
             assessments=page.object_list,
+            owner=owner,
             page_obj=page,
             paginator=page.paginator,
             unassessed=shown,
@@ -74,6 +80,7 @@ class AssessmentDetailView(OrganizationPageMixin, TemplateView):
             item.mapped_level = methodology.level_for(item.mapped[0] * item.mapped[1])
         context.update(
             assessment=assessment,
+            where_used=where_used(assessment, organization=self.organization),
             items=items,
             by_area=by_area,
             areas_covered=sum(1 for _, _, rows in by_area if rows),

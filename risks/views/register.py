@@ -14,6 +14,7 @@ from core.registers.bulk_actions import BulkActions, RegisterBulkView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin
 
 from .. import selectors, services
@@ -151,6 +152,7 @@ class RiskDetailView(OrganizationPageMixin, TemplateView):
             justification_minimum=services.ABOVE_APPETITE_JUSTIFICATION_MIN,
             user_id=self.request.user.pk,
             can_create=self.membership.can_create,
+            where_used=where_used(risk, organization=self.organization),
         )
         return context
 

@@ -18,6 +18,7 @@ from core.registers.exports import RegisterExportView
 from core.registers.lists import RegisterListView, RegisterURLs
 from core.registers.members import member_users, members_sorted
 from core.roles import Capability
+from core.where_used import where_used
 from organizations.scoping import OrganizationPageMixin, OrganizationRecordHistoryView
 
 from .. import selectors, services
@@ -45,7 +46,8 @@ def row_url_maker(organization):
     """What gives a row its links (``entry.urls``): the row URLs reversed once."""
     slug = organization.slug
     templates = {
-        name: reverse(f"soa:{name}", args=[slug, _ANY_PK]) for name in ("edit", "apply_to_mapped", "history")
+        name: reverse(f"soa:{name}", args=[slug, _ANY_PK])
+        for name in ("detail", "edit", "apply_to_mapped", "history")
     }
     risks = reverse("risks:list", args=[slug])
     marker = f"/{_ANY_PK}/"
@@ -154,10 +156,7 @@ class SoAEntryHistoryView(OrganizationRecordHistoryView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["record_url"] = (
-            reverse("soa:list", args=[self.organization.slug])
-            + f"?search={self.object.control.reference}#soa-row-{self.object.pk}"
-        )
+        context["record_url"] = reverse("soa:detail", args=[self.organization.slug, self.object.pk])
         return context
 
 
@@ -181,6 +180,20 @@ class SoARowMixin(OrganizationPageMixin):
 
     def list_url(self, entry: SoAEntry) -> str:
         return reverse("soa:list", args=[self.organization.slug]) + f"#soa-row-{entry.pk}"
+
+
+class SoAEntryDetailView(SoARowMixin, TemplateView):
+    """One row on a page of its own: its decision as recorded and where it is used (the
+    risks its control treats, the audits that tested it, its counterparts' rows)."""
+
+    template_name = "soa/entry_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entry = self.get_entry()
+        context.update(self.row_context(entry))
+        context["where_used"] = where_used(entry, organization=self.organization)
+        return context
 
 
 class SoARowView(SoARowMixin, View):

@@ -181,6 +181,7 @@ PAGES: dict[str, Page] = {
     "soa:list": page(),
     "soa:export": page(),
     "soa:bulk_edit": page(get=(302,)),  # back to the SoA list
+    "soa:detail": page(pk="soa_entry"),
     "soa:row": page(pk="soa_entry"),
     "soa:edit": page(pk="soa_entry"),
     "soa:apply_to_mapped": page(pk="soa_entry"),
