@@ -181,8 +181,40 @@ def test_keyboard_in_a_picker_keeps_the_choices_already_made(
     for key in ("ArrowDown", "ArrowDown", "ArrowUp", "Escape"):
         page.keyboard.press(key)
     expect(chips).to_contain_text("3 chosen")
+    # The affected-assets picker, the same way.
+    page.focus("#id_assets")
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "Escape"):
+        page.keyboard.press(key)
     expect(page.locator("[data-testid=chosen-assets]")).to_contain_text("2 chosen")
+    expect(chips).to_contain_text("3 chosen")
     page.click("[data-testid=save-risk]")
     page.wait_for_url(f"**/o/acme/risks/{risk.pk}/")
     assert {link.control_id for link in risk.control_links.all()} == {c.pk for c in chosen}
     assert {link.asset_id for link in risk.asset_links.all()} == {acme_server.pk, acme_ai.pk}
+
+
+def test_keyboard_in_the_reviewer_picker_keeps_the_reviewers_already_named(
+    page, acme, alice, acme_ai, make_member
+):
+    """Defect 1 on the impact assessment's reviewers: arrows and Escape in a picker that already
+    holds two reviewers leave both, and saving keeps both."""
+    from risks import services
+
+    olivia = make_member(acme, "compliance_officer", "olivia")
+    carol = make_member(acme, "contributor", "carol")
+    assessment = services.impact_assessment_create(
+        organization=acme, actor=alice, ai_system=acme_ai, values={"owner": alice, "scope": "Claims triage."}
+    )
+    services.impact_reviewers_set(assessment=assessment, actor=alice, users=[olivia, carol])
+    sign_in(page, "alice")
+    page.goto(f"/o/acme/risks/impact-assessments/{assessment.pk}/")
+    page.get_by_text("Name reviewers").click()
+    chips = page.locator("[data-testid=chosen-reviewers]")
+    expect(chips).to_contain_text("2 chosen")
+    page.focus("#id_reviewers")
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "Escape"):
+        page.keyboard.press(key)
+    expect(chips).to_contain_text("2 chosen")
+    page.get_by_role("button", name="Save reviewers").click()
+    page.wait_for_load_state()
+    assert {link.user_id for link in assessment.reviewer_links.all()} == {olivia.pk, carol.pk}
