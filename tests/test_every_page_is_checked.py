@@ -14,8 +14,9 @@ from tests.browser_pages import OWN_TEST_PAGES, POSTED_PAGES, navigation_pages, 
 
 pytestmark = pytest.mark.usefixtures("catalogues")
 
-#: Endpoints a form on a checked page posts to; each answers with a redirect (back to that page,
-#: with a message), so it has no page of its own. The test below holds that they take no GET.
+#: Endpoints a form on a checked page posts to. Each answers with a redirect (back to that page,
+#: with a message) or, when the form has errors, with that page again showing them (its template,
+#: e.g. ActionAddView is the risk page): no page of its own. The test below holds that they take no GET.
 POST_ONLY = {
     "accounts:logout",
     "organizations:member_add",
