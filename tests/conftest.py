@@ -302,6 +302,14 @@ def page(browser, live_server):
     context.close()
 
 
+@pytest.fixture
+def crash_page(settings):
+    """The address of a page that raises (tests/crash_urls.py): the portal's 500 page, as Django
+    renders it with ``DEBUG`` off (as in these tests and in production)."""
+    settings.ROOT_URLCONF = "tests.crash_urls"
+    return "/crash/"
+
+
 def sign_in(page, username: str, password: str = DEFAULT_PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)

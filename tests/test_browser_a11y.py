@@ -1,6 +1,7 @@
-"""axe-core over the portal (issue 13): every page of the navigation and the main record and
-form pages, as each role, at 1440x900 and at 390x844 (the record and form pages on a phone as the
-administrator and the viewer), with no serious or critical violation.
+"""axe-core over the portal (issue 13): every page of the navigation and every record, history,
+form and delete confirmation page, as each role, at 1440x900 and at 390x844 (the record pages on a
+phone as the administrator and the viewer); the pages only a POST shows, the sign-in page and the
+500 page at both widths; with no serious or critical violation.
 
 axe-core is vendored in static/vendor/axe-core/ for these tests only; no shipped page loads it.
 """
@@ -11,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.browser_pages import navigation_pages, portal_world, record_pages
+from core.roles import Role
+from tests.browser_pages import POSTED_PAGES, navigation_pages, portal_member, portal_world, record_pages
 from tests.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.usefixtures("catalogues")]
@@ -32,16 +34,23 @@ AXE_RUN = """async () => {
 }"""
 
 
-def _scan(page, url: str, viewport: str, problems: list[str]) -> None:
+def _scan(page, url: str, viewport: str, problems: list[str], *, status: int | None = None) -> None:
+    """Scan ``url``; it must answer below 500, or ``status`` when given."""
     response = page.goto(url)
-    assert response is not None and response.status < 500, f"{url} answered {response and response.status}"
+    answered = response and response.status
+    assert (answered == status) if status else (answered and answered < 500), f"{url} answered {answered}"
+    _scan_here(page, f"{viewport} {url}", problems)
+
+
+def _scan_here(page, where: str, problems: list[str]) -> None:
+    """Scan the page as it stands."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE)
     for violation in page.evaluate(AXE_RUN):
         if violation["impact"] in FAILING_IMPACTS:
             for target in violation["targets"]:
                 rule = f"{violation['id']} ({violation['impact']})"
-                problems.append(f"{viewport} {url}: {rule} at {target} — {violation['help']}")
+                problems.append(f"{where}: {rule} at {target} — {violation['help']}")
 
 
 def _scan_confirm_dialog(page, world: dict, slug: str, problems: list[str]) -> None:
@@ -61,7 +70,7 @@ def _scan_confirm_dialog(page, world: dict, slug: str, problems: list[str]) -> N
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_any_page_for_any_role(
-    browser, live_server, acme, alice, bob
+    browser, live_server, acme, alice, bob, crash_page
 ):
     world = portal_world(acme, alice)
     olivia, audrey, carol = world["olivia"], world["audrey"], world["carol"]
@@ -69,11 +78,15 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_for_any_role(
     records = record_pages(acme.slug, world)
     problems: list[str] = []
 
-    # The sign-in page, before anyone is signed in.
+    # Before anyone is signed in: the sign-in page and the 500 page.
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, base_url=live_server.url, bypass_csp=True
     )
-    _scan(context.new_page(), reverse("accounts:login"), "1440", problems)
+    page = context.new_page()
+    for viewport in ({"width": 1440, "height": 900}, {"width": 390, "height": 844}):
+        page.set_viewport_size(viewport)
+        _scan(page, reverse("accounts:login"), str(viewport["width"]), problems)
+        _scan(page, crash_page, str(viewport["width"]), problems, status=500)
     context.close()
 
     for user in (alice, olivia, audrey, bob, carol):
@@ -96,6 +109,14 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_for_any_role(
         # and the viewer (what reading alone shows, and the 403 page).
         for url in [*navigation, *records] if user in (alice, bob) else navigation:
             _scan(page, url, f"390 {user.username}", problems)
+        if user == alice:
+            # The pages only a POST shows, and the 500 page signed in, at both widths.
+            for viewport in ({"width": 390, "height": 844}, {"width": 1440, "height": 900}):
+                page.set_viewport_size(viewport)
+                for name, reach in POSTED_PAGES.items():
+                    reach(page, acme.slug)
+                    _scan_here(page, f"{viewport['width']} alice {page.url} (answer to {name})", problems)
+                _scan(page, crash_page, f"{viewport['width']} alice", problems, status=500)
         context.close()
 
     assert not problems, f"{len(problems)} serious or critical axe violations:\n" + "\n".join(
@@ -110,12 +131,38 @@ def _violations(page, state: str, problems: list[str]) -> None:
                 problems.append(f"{state}: {violation['id']} ({violation['impact']}) at {target}")
 
 
-def test_api_docs_page_has_no_serious_violation_drawn_opened_and_authorizing(browser, live_server, alice):
+def test_api_docs_page_has_no_serious_violation_drawn_opened_and_authorizing(
+    browser, live_server, acme, alice, bob
+):
     """Swagger UI draws the page after the schema arrives, so the scan waits for the operations,
     then opens one with "Try it out" and the "Authorize" dialog: what a reader of the page meets.
     The fixes are ours: static/css/api-docs.css (contrast), static/js/api-docs.js (names) and
-    SWAGGER_UI_SETTINGS (no deep-link anchors inside buttons)."""
+    SWAGGER_UI_SETTINGS (no deep-link anchors inside buttons). Drawn, as someone signed out and as
+    every role at both widths; opened and authorizing, as the administrator."""
     problems: list[str] = []
+    readers = [
+        None,
+        portal_member(acme, "olivia", Role.COMPLIANCE_OFFICER, "Olivia", "Ortiz"),
+        portal_member(acme, "audrey", Role.AUDITOR, "Audrey", "Adams"),
+        portal_member(acme, "carol", Role.CONTRIBUTOR, "Carol", "Cook"),
+        bob,
+    ]
+    for width, height in ((1440, 900), (390, 844)):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server.url, bypass_csp=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        for reader in readers:
+            if reader is not None:
+                sign_in(page, reader.username)
+            page.goto(reverse("api-docs"))
+            page.locator(".opblock-get").first.wait_for()
+            page.add_script_tag(content=AXE)
+            _violations(page, f"{width} {reader.username if reader else 'signed out'} drawn", problems)
+            context.clear_cookies()
+        context.close()
+
     for width, height in ((1440, 900), (390, 844)):
         context = browser.new_context(
             viewport={"width": width, "height": height}, base_url=live_server.url, bypass_csp=True

@@ -13,7 +13,7 @@ from core.registers.forms import member_label
 from core.roles import Role
 from organizations.models import Membership
 from risks.services import impact_assessment_create
-from tests.browser_pages import navigation_pages, portal_member, portal_world, record_pages
+from tests.browser_pages import POSTED_PAGES, navigation_pages, portal_member, portal_world, record_pages
 from tests.conftest import sign_in
 from tests.factories import AISystemFactory, AssetFactory
 
@@ -108,7 +108,7 @@ def test_an_asset_can_be_registered_and_found_with_the_keyboard_alone(page, acme
 # Marks every focusable candidate, notes its outline and shadow before it has the focus, and logs
 # each element that takes the focus afterwards. Transitions are switched off (``_walk``) so that a
 # focus ring is read at its end state, not at the first frame of its animation.
-KEYBOARD_PREPARE = """() => {
+KEYBOARD_PREPARE = """(scope) => {
   const CANDIDATES = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, '
     + 'summary, [tabindex], [contenteditable]';
   const ring = el => {
@@ -137,7 +137,7 @@ KEYBOARD_PREPARE = """() => {
     if (tabindex !== null && parseInt(tabindex, 10) > 0) {
       positive.push(describe(el) + ' (tabindex=' + tabindex + ')');
     }
-    if (!el.closest('#main') || el.tabIndex < 0 || el.matches(':disabled') || el.closest('[inert]')) continue;
+    if (!el.closest(scope) || el.tabIndex < 0 || el.matches(':disabled') || el.closest('[inert]')) continue;
     if (el.tagName === 'SUMMARY' && el.parentElement.querySelector(':scope > summary') !== el) continue;
     const box = el.getBoundingClientRect();
     if (!el.checkVisibility({visibilityProperty: true}) || (box.width === 0 && box.height === 0)) continue;
@@ -153,13 +153,19 @@ KEYBOARD_PREPARE = """() => {
 }"""
 
 
-def _walk(page, url: str, viewport: str, problems: list[str], *, bound: int = 900) -> None:
-    """Tab through ``url`` from the top until the focus comes round again; record what is wrong."""
+def _walk(page, url: str, viewport: str, problems: list[str], *, status: int | None = None) -> None:
+    """Tab through ``url`` (answering below 500, or ``status`` when given) from the top."""
     response = page.goto(url)
-    assert response is not None and response.status < 500, f"{url} answered {response and response.status}"
+    answered = response and response.status
+    assert (answered == status) if status else (answered and answered < 500), f"{url} answered {answered}"
+    _walk_here(page, f"{viewport} {url}", problems)
+
+
+def _walk_here(page, where: str, problems: list[str], *, scope: str = "#main", bound: int = 900) -> None:
+    """Tab through the page as it stands until the focus comes round again; record what is wrong.
+    Every control in ``scope`` must be reached."""
     page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    marks = page.evaluate(KEYBOARD_PREPARE)
-    where = f"{viewport} {url}"
+    marks = page.evaluate(KEYBOARD_PREPARE, scope)
     problems.extend(f"{where}: {what} — positive tabindex" for what in marks["positive"])
     log: list[dict] = []
     wrapped = False
@@ -184,10 +190,12 @@ def _walk(page, url: str, viewport: str, problems: list[str], *, bound: int = 90
 
 @pytest.mark.once
 def test_every_page_works_with_the_keyboard_alone_on_a_laptop_and_on_a_phone(
-    browser, live_server, acme, alice
+    browser, live_server, acme, alice, crash_page
 ):
     """Tab reaches every visible control in main, each shows a focus ring, the focus never sticks
-    and no page reorders Tab with a positive tabindex; as the administrator, at 1440 and at 390."""
+    and no page reorders Tab with a positive tabindex; as the administrator, at 1440 and at 390:
+    every page of browser_pages' lists, the pages only a POST shows, the 500 page, and the sign-in
+    page signed out."""
     world = portal_world(acme, alice)
     pages = [*navigation_pages(acme.slug, admin=True), *record_pages(acme.slug, world)]
     problems: list[str] = []
@@ -197,11 +205,46 @@ def test_every_page_works_with_the_keyboard_alone_on_a_laptop_and_on_a_phone(
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
+    for viewport in ({"width": 1440, "height": 900}, {"width": 390, "height": 844}):
+        page.set_viewport_size(viewport)
+        _walk(page, "/accounts/login/", str(viewport["width"]), problems)
     sign_in(page, alice.username)
     for viewport in ({"width": 1440, "height": 900}, {"width": 390, "height": 844}):
         page.set_viewport_size(viewport)
+        width = str(viewport["width"])
         for url in pages:
-            _walk(page, url, str(viewport["width"]), problems)
+            _walk(page, url, width, problems)
+        for name, reach in POSTED_PAGES.items():
+            reach(page, acme.slug)
+            _walk_here(page, f"{width} {page.url} (answer to {name})", problems)
+        _walk(page, crash_page, width, problems, status=500)
+    context.close()
+    assert not problems, f"{len(problems)} keyboard problems:\n" + "\n".join(dict.fromkeys(problems))
+
+
+@pytest.mark.once
+def test_the_api_docs_page_works_with_the_keyboard_alone(browser, live_server, alice):
+    """The API docs page (Swagger UI, drawn once the schema arrives) with Tab alone, signed out
+    and as the administrator, at 1440 and at 390: every control Swagger UI draws is
+    reached, each with a focus ring, and the focus comes back round."""
+    problems: list[str] = []
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, base_url=live_server.url, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    for reader in (None, alice):
+        if reader is not None:
+            sign_in(page, reader.username)
+        for viewport in ({"width": 1440, "height": 900}, {"width": 390, "height": 844}):
+            page.set_viewport_size(viewport)
+            page.goto("/api/docs/")
+            page.locator(".opblock-get").first.wait_for()
+            who = reader.username if reader else "signed out"
+            _walk_here(
+                page, f"{viewport['width']} {who} /api/docs/", problems, scope="#swagger-ui", bound=3000
+            )
+        context.clear_cookies()
     context.close()
     assert not problems, f"{len(problems)} keyboard problems:\n" + "\n".join(dict.fromkeys(problems))
 
