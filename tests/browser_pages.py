@@ -172,6 +172,7 @@ def record_pages(slug: str, world: dict) -> list[str]:
         reverse("audits:review_history", kwargs={**org, "pk": review.pk}),
         reverse("audits:review_delete", kwargs={**org, "pk": review.pk}),
         reverse("audits:review_action_create", kwargs={**org, "review_pk": review.pk}),
+        reverse("soa:detail", kwargs={**org, "pk": entry.pk}),
         reverse("soa:edit", kwargs={**org, "pk": entry.pk}),
         reverse("soa:history", kwargs={**org, "pk": entry.pk}),
         reverse("soa:apply_to_mapped", kwargs={**org, "pk": entry.pk}),
