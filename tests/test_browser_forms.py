@@ -2,6 +2,8 @@
 one-click adds; a form with unsaved changes warns before the page is left, never after a
 submit; a failed submit puts the focus on its error summary (issue 13)."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -62,3 +64,20 @@ def test_leaving_a_changed_form_asks_first_and_saving_does_not(page, acme, alice
     expect(summary).to_be_focused()
     summary.locator("a[href='#id_name']").click()
     expect(page.locator("#id_name")).to_be_focused()
+
+
+def test_a_date_input_says_the_chosen_day_the_way_the_portal_writes_it(page, acme, alice):
+    """The browser writes its date input its own way (05/30/2027 in US English); the hint under
+    it says the same day as every page does, when the form opens and as the user changes it."""
+    from soa.models import SoAEntry
+
+    entry = SoAEntry.objects.filter(organization=acme).first()
+    SoAEntry.objects.filter(pk=entry.pk).update(target_date=datetime.date(2027, 5, 30))
+    sign_in(page, "alice")
+    page.goto(f"/o/acme/soa/{entry.pk}/edit/")
+    hint = page.locator("[data-date-echo=id_target_date]")
+    expect(hint).to_have_text("Saved as 30 May 2027.")
+    page.fill("#id_target_date", "2028-01-07")
+    expect(hint).to_have_text("Saved as 7 Jan 2028.")
+    page.fill("#id_target_date", "")
+    expect(hint).to_contain_text("Pick a day or type it")

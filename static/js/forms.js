@@ -73,6 +73,30 @@
     }
   });
 
+  // Defect 7: a browser writes its date input in its own language's order (05/30/2027 in
+  // US English), beside pages that write "30 May 2027". The hint under each date input says
+  // the chosen day the portal's way, so the two never read as different days.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function echoDate(hint) {
+    var input = document.getElementById(hint.getAttribute("data-date-echo"));
+    if (!input) return;
+    if (!hint.hasAttribute("data-date-echo-text")) hint.setAttribute("data-date-echo-text", hint.textContent);
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value || "");
+    hint.textContent = parts
+      ? "Saved as " + Number(parts[3]) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1] + "."
+      : hint.getAttribute("data-date-echo-text");
+  }
+  function echoDates(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-date-echo]").forEach(echoDate);
+  }
+  document.addEventListener("DOMContentLoaded", function () { echoDates(document); });
+  document.addEventListener("htmx:load", function (event) { echoDates(event.target); });
+  document.addEventListener("input", function (event) {
+    if (event.target.type !== "date" || !event.target.id) return;
+    var hint = document.querySelector('[data-date-echo="' + event.target.id + '"]');
+    if (hint) echoDate(hint);
+  });
+
   // A summary link puts the cursor in its field (a picker's search box included).
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-field-link]");
