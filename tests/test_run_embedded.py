@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import ROOT, _worker_env
+from tests.conftest import ROOT, _worker_env, celery_queues_purge
 
 pytestmark = pytest.mark.worker
 
@@ -22,22 +22,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _answers(url: str) -> bool:
+def _healthy(url: str) -> bool:
+    """200 from /healthz: the web server answers and the worker has written its heartbeat, so
+    Ctrl-C reaches a portal that has finished starting, as a person's would."""
     try:
-        urllib.request.urlopen(url, timeout=2)  # noqa: S310 — our own http://127.0.0.1 URL
-    except urllib.error.HTTPError:
-        return True  # 503 while the worker's first heartbeat is pending is still an answer
-    except OSError:
+        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 — our own http://127.0.0.1 URL
+            return answer.status == 200
+    except OSError:  # not listening yet, or 503 while the worker's first heartbeat is pending
         return False
-    return True
 
 
 def _group_alive(pgid: int) -> list[str]:
-    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True)
+    # wchan (where in the kernel each one waits) says, if one hangs, what it waits for.
+    out = subprocess.run(
+        ["ps", "-o", "pid=,stat=,wchan:24=,args=", "-g", str(pgid)], capture_output=True, text=True
+    )
     return [line for line in out.stdout.splitlines() if line.strip() and " Z" not in line]
 
 
 def _start(tmp_path, **extra_env):
+    # On Redis the queues outlive a test: a task an earlier test enqueued without a worker would be
+    # taken by this worker, whose warm shutdown then waits for it (CI, 2026-12-03: "still running
+    # 10 s after Ctrl-C" with a pool process busy). The filesystem broker is fresh in tmp_path.
+    celery_queues_purge()
     port = _free_port()
     env = {**_worker_env(), "PORT": str(port), "GRC_DATA_DIR": str(tmp_path), **extra_env}
     process = subprocess.Popen(
@@ -49,9 +56,9 @@ def _start(tmp_path, **extra_env):
         start_new_session=True,  # its own process group, as a terminal gives it
     )
     deadline = time.monotonic() + 90
-    while not _answers(f"http://127.0.0.1:{port}/healthz"):
+    while not _healthy(f"http://127.0.0.1:{port}/healthz"):
         assert process.poll() is None, (tmp_path / "run.log").read_text()
-        assert time.monotonic() < deadline, "the portal never answered /healthz"
+        assert time.monotonic() < deadline, "/healthz never answered 200"
         time.sleep(0.5)
     return process
 
