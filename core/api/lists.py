@@ -11,12 +11,19 @@ risk's assets, controls and actions) comes in the same query, as a JSON array
 per row built by the database (``linked_rows``, ``list_linked``): the page is
 one query after the count, as the raw-SQL floor of ``benchmarks.scale`` is.
 Each register holds its rows equal to its serializer's, item by item, in a test.
+
+The SQL of those JSON columns is the same on every request (it is correlated with
+the outer row, not with the request's organization or filters), so it is compiled
+once per process (``CompiledOnce``): resolving and compiling three correlated
+subqueries through the ORM cost a 50-row risk page about 3 ms, more than
+PostgreSQL spends on them (docs/performance.md, seventh run).
 """
 
 import datetime
 
-from django.db.models import Aggregate, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Aggregate, Expression, JSONField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import JSONObject
+from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.response import Response
@@ -34,12 +41,57 @@ class JSONArrayAgg(Aggregate):
         return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
-def linked_rows(queryset: QuerySet, *, link: str, **fields) -> Subquery:
+class CompiledOnce(Expression):
+    """A correlated ``Subquery`` whose SQL is compiled once per process and database, then
+    reused by every query it is selected in.
+
+    Valid because nothing of the request is in it: it refers to the outer query only
+    through ``OuterRef`` columns of the outer model's own table. The cached SQL names that
+    table as a plain queryset of the model does (no alias, the default alias prefix); an
+    outer query shaped otherwise (the list nested in another query, say) gets the subquery
+    resolved and compiled against it, as a plain ``Subquery`` would be.
+    """
+
+    def __init__(self, subquery: Subquery):
+        super().__init__(output_field=subquery.output_field)
+        self.subquery = subquery
+        self.compiled = {}  # shared by the copies annotate() makes: (database, model) -> (sql, params)
+
+    def get_source_expressions(self):
+        return []  # the subquery is compiled on its own, never rewritten by the outer query
+
+    def get_group_by_cols(self):
+        return []  # correlated with the row, as a Subquery is: nothing to group by
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.is_summary = summarize
+        return clone
+
+    def as_sql(self, compiler, connection):
+        outer = compiler.query
+        table = outer.model._meta.db_table
+        if outer.base_table != table or outer.alias_prefix != Query.alias_prefix:
+            return compiler.compile(self.subquery.resolve_expression(outer))
+        key = (connection.alias, outer.model)
+        found = self.compiled.get(key)
+        if found is None:
+            probe = Query(outer.model)
+            probe.get_initial_alias()
+            sql, params = probe.get_compiler(connection=connection).compile(
+                self.subquery.resolve_expression(probe)
+            )
+            found = self.compiled[key] = (sql, tuple(params))
+        return found
+
+
+def linked_rows(queryset: QuerySet, *, link: str, **fields) -> CompiledOnce:
     """For each row of the outer query, the rows of ``queryset`` whose ``link`` is that row,
     as a JSON array of objects of ``fields`` (names to columns, ``"target__name"`` and the
     like); None when there are none. Correlated, so PostgreSQL computes it for the rows of
     the page only, after the ``LIMIT``. The link is led by the organization, as every
-    tenant index is (``tests/test_tenant_indexes.py``)."""
+    tenant index is (``tests/test_tenant_indexes.py``). Build it once (a module-level or
+    cached set of columns): its SQL is compiled on first use and kept with it."""
     rows = (
         queryset.filter(organization_id=OuterRef("organization_id"), **{link: OuterRef("pk")})
         .order_by()
@@ -47,7 +99,7 @@ def linked_rows(queryset: QuerySet, *, link: str, **fields) -> Subquery:
         .annotate(linked=JSONArrayAgg(JSONObject(**fields)))
         .values("linked")
     )
-    return Subquery(rows, output_field=JSONField())
+    return CompiledOnce(Subquery(rows, output_field=JSONField()))
 
 
 def moment(text: str | None) -> datetime.datetime | None:
