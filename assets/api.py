@@ -75,6 +75,8 @@ class AssetViewSet(ValuesListMixin, WhereUsedActionMixin, OrganizationRecordView
         return asset_list_rows(values)
 
     def get_base_queryset(self):
+        if self.action == "list":
+            return Asset.objects.all()  # the page's .values() reads none of the prefetches below
         return selectors.assets_with_relations(Asset.objects.select_related("owner", "custodian"))
 
     def get_queryset(self):

@@ -129,8 +129,9 @@ class ValuesListMixin:
         return {}
 
     def list_queryset(self):
-        """The filtered list, without the prefetches and annotations of the other actions,
-        which the page's ``.values()`` would not read."""
+        """The filtered list, without the prefetches of the other actions, which the page's
+        ``.values()`` would not read (a viewset's ``get_base_queryset`` leaves out, for
+        ``list``, the annotations and prefetches it adds for the others)."""
         return self.filter_queryset(self.get_queryset()).prefetch_related(None)
 
     def list(self, request, *args, **kwargs):
