@@ -85,7 +85,7 @@ class RiskViewSet(ValuesListMixin, WhereUsedActionMixin, OrganizationRecordViewS
         return risk_list_linked()
 
     def list_rows(self, values):
-        return risk_list_rows(methodology=selectors.methodology_for(self.organization), values=values)
+        return risk_list_rows(values)
 
     def get_base_queryset(self):
         if self.action == "list":

@@ -1,6 +1,7 @@
 import datetime
 import functools
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,7 +9,7 @@ from rest_framework import serializers
 from assets.models import Asset, AssetKind
 from assets.serializers import AssetBriefSerializer
 from core.api.fields import BlankAsNullChoiceField
-from core.api.lists import DateTimeText, date_text, linked_rows, moment, person_name
+from core.api.lists import CompiledOnce, DateTimeText, date_text, linked_rows, moment, person_name
 from core.registers.serializers import MemberField, OrganizationRecordField, OwnerDefaultMixin
 
 from . import selectors
@@ -26,6 +27,7 @@ from .models import (
     TreatmentAction,
     risk_reference,
 )
+from .models.methodology import is_above_appetite
 from .services.register import ABOVE_APPETITE_JUSTIFICATION_MIN
 
 
@@ -305,8 +307,13 @@ def risk_list_linked() -> dict:
 @functools.cache
 def _risk_list_linked() -> dict:
     """Each risk's assets, controls and treatment actions as JSON arrays built in the page's
-    query, with what they are sorted by."""
+    query, with what they are sorted by, and the organization's risk appetite (for
+    ``above_appetite``; one lookup per row of the page where a query of its own cost more)."""
+    appetite = RiskMethodology.objects.filter(organization_id=OuterRef("organization_id")).values(
+        "risk_appetite"
+    )[:1]
     return {
+        "risk_appetite": CompiledOnce(Subquery(appetite)),
         "linked_assets": linked_rows(
             RiskAsset.objects.all(),
             link="risk",
@@ -344,7 +351,7 @@ def _risk_list_linked() -> dict:
 _BRIEF_KEYS = ("id", "identifier", "name", "kind")
 
 
-def risk_list_rows(*, methodology, values: list[dict]) -> list[dict]:
+def risk_list_rows(values: list[dict]) -> list[dict]:
     """``RiskSerializer(risk).data`` for each ``.values()`` dict of ``RISK_LIST_VALUES`` and
     ``risk_list_linked()``, whose links came in the page's own query.
     ``tests/risks/test_api_list_rows.py`` holds it equal to the serializer, item by item."""
@@ -372,7 +379,7 @@ def risk_list_rows(*, methodology, values: list[dict]) -> list[dict]:
         for name in _RISK_PLAIN_AFTER_CONTROLS:
             row[name] = value[name]
         row["residual_level"] = value["residual_level"] or None
-        row["above_appetite"] = methodology.is_above_appetite(value["level"])
+        row["above_appetite"] = is_above_appetite(value["level"], value["risk_appetite"])
         row["status"] = value["status"]
         row["next_review_date"] = date_text(value["next_review_date"])
         row["last_reviewed_on"] = date_text(value["last_reviewed_on"])

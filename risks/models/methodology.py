@@ -33,6 +33,11 @@ class Band:
     text: str
 
 
+def is_above_appetite(level: str, appetite: str) -> bool:
+    """Whether a risk at ``level`` lies above a risk appetite of ``appetite`` (a level too)."""
+    return bool(level) and LEVEL_RANK[level] > LEVEL_RANK[appetite]
+
+
 class RiskMethodology(OrganizationOwned):
     """How the organization rates risk (ISO/IEC 27001 6.1.2 a and b, 42001 6.1.2):
     the likelihood and impact scales, the score bands that make a level, the
@@ -104,7 +109,7 @@ class RiskMethodology(OrganizationOwned):
         return Level.LOW
 
     def is_above_appetite(self, level: str) -> bool:
-        return bool(level) and LEVEL_RANK[level] > LEVEL_RANK[self.risk_appetite]
+        return is_above_appetite(level, self.risk_appetite)
 
     def likelihood_label(self, value: int | None) -> str:
         return self._label(self.likelihood_labels, value)
