@@ -2,10 +2,15 @@ import hmac
 
 from django.db.models import QuerySet
 
+from core.db import OneRowRead
 from organizations.models import Membership
 
 from .models import KEY_PREFIX_LENGTH, ApiToken
 from .services import secret_hash
+
+#: The token of a key prefix with its user and organization: every API request's first read,
+#: by SQL built once (``core.db``); through the ORM it cost a millisecond of each request.
+_token_by_prefix = OneRowRead(ApiToken, related=("user", "organization"), where=("key_prefix",))
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:
@@ -16,11 +21,7 @@ def api_token_for_secret(secret: str) -> ApiToken | None:
     """
     if len(secret) <= KEY_PREFIX_LENGTH or len(secret) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "organization")
-        .filter(key_prefix=secret[:KEY_PREFIX_LENGTH])
-        .first()
-    )
+    token = _token_by_prefix(secret[:KEY_PREFIX_LENGTH])
     if token is None or not hmac.compare_digest(token.key_hash, secret_hash(secret)):
         return None
     return token

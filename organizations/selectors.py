@@ -1,7 +1,13 @@
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from core.db import OneRowRead
+
 from .models import Membership, Organization
+
+#: A user's membership of the organization of a slug, with the organization: read by every
+#: page and API request, by SQL built once (``core.db``).
+_membership_by_slug = OneRowRead(Membership, related=("organization",), where=("organization__slug", "user"))
 
 
 def membership_for(*, user, organization_slug: str) -> Membership:
@@ -12,12 +18,11 @@ def membership_for(*, user, organization_slug: str) -> Membership:
     """
     if not user.is_authenticated:
         raise Http404("No such organization")
-    try:
-        return Membership.objects.select_related("organization", "user").get(
-            organization__slug=organization_slug, user=user
-        )
-    except Membership.DoesNotExist:
-        raise Http404("No such organization") from None
+    membership = _membership_by_slug(organization_slug, user.pk)
+    if membership is None:
+        raise Http404("No such organization")
+    membership.user = user
+    return membership
 
 
 def memberships_of(user) -> QuerySet[Membership]:
