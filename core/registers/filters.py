@@ -175,18 +175,46 @@ class StrictFilterBackend(DjangoFilterBackend):
 PAGING_PARAMETERS = frozenset({"page", "page_size"})
 
 
+@functools.lru_cache(maxsize=512)
+def _narrowed(filterset_class, names: frozenset):
+    """``filterset_class`` with only the filters ``names`` (its form, only their fields)."""
+    narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    narrowed.base_filters = {k: v for k, v in filterset_class.base_filters.items() if k in names}
+    return narrowed
+
+
+def _named(filter_names, parameters) -> frozenset:
+    """The filters a query string gives a value to: by name, or by a name and a suffix of its
+    widget (``updated_after``, ``inherent_score_min``)."""
+    return frozenset(
+        name
+        for name in filter_names
+        if any(parameter == name or parameter.startswith(f"{name}_") for parameter in parameters)
+    )
+
+
 class RegisterFilterBackend(StrictFilterBackend):
     """The strict backend, handing the view's organization to the filterset.
 
     A query string naming no filter (a list's first page, ``?page=3``) filters
     nothing, so the filterset is not built: binding and validating its form of
-    some twenty fields cost more than the query of a page (issue 14).
+    some twenty fields cost more than the query of a page (issue 14). One naming some
+    builds the filterset of those filters only (``?category=ai``: one field, not twenty;
+    about 3 ms of a request): a filter given no value filters nothing, so leaving it out
+    changes no answer. The OpenAPI schema still reads the whole filterset.
     """
 
     def filter_queryset(self, request, queryset, view):
         if PAGING_PARAMETERS.issuperset(request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+    def get_filterset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return None
+        names = _named(filterset_class.base_filters, request.query_params.keys())
+        return _narrowed(filterset_class, names)(**self.get_filterset_kwargs(request, queryset, view))
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
