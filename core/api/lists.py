@@ -21,7 +21,17 @@ PostgreSQL spends on them (docs/performance.md, seventh run).
 
 import datetime
 
-from django.db.models import Aggregate, Expression, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Aggregate,
+    Count,
+    Expression,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import JSONObject
 from django.db.models.sql import Query
 from django.utils import timezone
@@ -143,9 +153,18 @@ class ValuesListMixin:
         return self.get_paginated_response(self.list_rows(list(page)))
 
 
+#: The name the page's rows carry the list's count under (``CountedValues.page_with_count``).
+_TOTAL = "list_total_of_rows"
+
+
 class CountedValues:
     """What the paginator slices: ``.values()`` of ``queryset``, counted on ``queryset``
-    itself — the count of the ``.values()`` would join every table its columns come from."""
+    itself — the count of the ``.values()`` would join every table its columns come from.
+
+    ``page_with_count`` reads a page and the count in one query (the count as a scalar
+    subquery the database runs once), for ``core.api.pagination.CountInPagePaginator``: a
+    query less per page.
+    """
 
     def __init__(self, queryset, columns, linked=None):
         self.queryset = queryset
@@ -157,6 +176,21 @@ class CountedValues:
 
     def __getitem__(self, key):
         return list(self.values[key])
+
+    def page_with_count(self, bottom: int, top: int) -> tuple[list[dict], int] | None:
+        """The rows ``bottom:top`` and the count of the whole list, or None when the list is
+        not one plain count can be taken of in the same query (DISTINCT, grouped, combined)."""
+        query = self.queryset.query
+        if query.distinct or query.group_by is not None or query.combinator or query.is_sliced:
+            return None
+        total = self.queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
+        rows = list(
+            self.values.annotate(**{_TOTAL: Subquery(total, output_field=IntegerField())})[bottom:top]
+        )
+        count = rows[0][_TOTAL] if rows else 0
+        for row in rows:
+            del row[_TOTAL]
+        return rows, count
 
 
 class DateTimeText:
