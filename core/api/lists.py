@@ -21,6 +21,7 @@ PostgreSQL spends on them (docs/performance.md, seventh run).
 
 import datetime
 
+from django.db import NotSupportedError
 from django.db.models import (
     Aggregate,
     Count,
@@ -71,7 +72,7 @@ class CompiledOnce(Expression):
         return []  # the subquery is compiled on its own, never rewritten by the outer query
 
     def get_group_by_cols(self):
-        return []  # correlated with the row, as a Subquery is: nothing to group by
+        return []  # never in a grouped query (as_sql refuses one)
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         clone = self.copy()
@@ -81,6 +82,10 @@ class CompiledOnce(Expression):
     def as_sql(self, compiler, connection):
         outer = compiler.query
         table = outer.model._meta.db_table
+        if outer.group_by is not None:
+            # A grouped query would have to group by the outer columns the subquery reads, which
+            # only a resolved Subquery can tell it: use one there.
+            raise NotSupportedError("CompiledOnce is for lists of rows, not grouped queries; use a Subquery")
         if outer.base_table != table or outer.alias_prefix != Query.alias_prefix:
             return compiler.compile(self.subquery.resolve_expression(outer))
         key = (connection.alias, outer.model)
@@ -102,6 +107,9 @@ def linked_rows(queryset: QuerySet, *, link: str, **fields) -> CompiledOnce:
     the page only, after the ``LIMIT``. The link is led by the organization, as every
     tenant index is (``tests/test_tenant_indexes.py``). Build it once (a module-level or
     cached set of columns): its SQL is compiled on first use and kept with it."""
+    if queryset.query.where:
+        # Compiled once, a value in it (today's date, say) would stay the first request's.
+        raise ValueError("linked_rows takes an unfiltered queryset: its SQL is compiled once")
     rows = (
         queryset.filter(organization_id=OuterRef("organization_id"), **{link: OuterRef("pk")})
         .order_by()
@@ -183,7 +191,8 @@ class CountedValues:
         query = self.queryset.query
         if query.distinct or query.group_by is not None or query.combinator or query.is_sliced:
             return None
-        total = self.queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
+        constant = {"list_count_constant": Value(1)}  # grouped by a constant: one row, the count
+        total = self.queryset.order_by().values(**constant).annotate(n=Count("*")).values("n")
         rows = list(
             self.values.annotate(**{_TOTAL: Subquery(total, output_field=IntegerField())})[bottom:top]
         )

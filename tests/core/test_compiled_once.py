@@ -3,6 +3,7 @@ and give what the plain correlated ``Subquery`` gives, in the list and nested el
 
 from unittest import mock
 
+import pytest
 from django.db.models import Subquery
 
 from assets.models import Asset, AssetRelation
@@ -56,3 +57,16 @@ def test_nested_in_another_query_it_is_resolved_against_that_query(acme, alice):
     assert [name for name, _ in nested] == ["Dataset", "Model"]
     for _name, out in nested:
         assert [link["other_name"] for link in out] == ["Dataset"]
+
+
+def test_a_grouped_query_is_refused_and_a_filtered_queryset_too(acme):
+    from django.db import NotSupportedError
+    from django.db.models import Count
+
+    from core.api.lists import linked_rows
+
+    grouped = Asset.objects.values("kind").annotate(n=Count("id"), out=asset_list_linked()["linked_out"])
+    with pytest.raises(NotSupportedError, match="not grouped queries"):
+        str(grouped.query)
+    with pytest.raises(ValueError, match="unfiltered queryset"):
+        linked_rows(AssetRelation.objects.filter(type="uses"), link="source", id="id")

@@ -83,3 +83,12 @@ def test_the_filterset_holds_the_named_filters_only(rf):
     assert set(RiskFilter.base_filters) > {"category", "updated", "level", "ordering"}
     names = register_filters._named(RiskFilter.base_filters, ["category", "updated_after", "page", "foo"])
     assert names == {"category", "updated"}
+
+
+def test_the_browsable_apis_filter_form_keeps_every_field(client, alice, password, registers):
+    client.login(username="alice", password=password)
+    page = client.get("/api/v1/organizations/acme/assets/", {"kind": "ai_system"}, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("kind", "criticality", "lifecycle_status", "updated_after", "ordering"):
+        assert f'name="{name}"' in html, name
