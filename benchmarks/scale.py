@@ -225,7 +225,8 @@ def _asset_floor_sql() -> str:
 
     outgoing = label({kind: str(text) for kind, text in RelationType.choices})
     incoming = label({kind: str(text) for kind, text in RELATION_INVERSE_LABELS.items()})
-    # Table names come from the models and every value is a parameter.
+    # Table names come from the models, the labels and kinds from their constants (no quote in
+    # them); every value is a parameter.
     return f"""
 SELECT json_build_object('count', (SELECT count(*) FROM {asset} WHERE organization_id = %(org)s),
   'results', coalesce(json_agg(row_to_json(t)), '[]'::json))::text
@@ -252,9 +253,9 @@ FROM (
 
 
 def _risk_floor_sql(where: str = "") -> str:
-    """Every field the risk API answers, as the API shapes it (``tests`` of the runner hold
-    the keys equal: ``_check_floor_shape``); the parameters are ``org``, ``limit``, ``today``
-    and ``iso27001`` (the framework code of the labels ``ISO27001:…``)."""
+    """Every field the risk API answers, as the API shapes it (``_check_floor`` holds them
+    equal before a case is timed; ``tests/test_benchmark_floors.py`` too); the parameters are
+    ``org``, ``limit``, ``today`` and ``iso27001`` (the framework code of ``ISO27001:…`` labels)."""
     from django.contrib.auth import get_user_model
 
     from assets.models import Asset
@@ -288,7 +289,8 @@ def _risk_floor_sql(where: str = "") -> str:
         return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 
     brief = "json_build_object('id', a.id, 'identifier', a.identifier, 'name', a.name, 'kind', a.kind)"
-    # Table names come from the models, ``where`` from this module; every value is a parameter.
+    # Table names come from the models, ``where`` from this module, levels and statuses from
+    # their constants; every value is a parameter.
     return f"""
 SELECT json_build_object('count', (SELECT count(*) FROM {risk} x WHERE x.organization_id = %(org)s {counted}),
   'results', coalesce(json_agg(row_to_json(t)), '[]'::json))::text

@@ -42,14 +42,14 @@ class OneRowRead:
             return None
         main = None
         for model, setter, names, converters, start, key in parts:
-            values = list(row[start : start + len(names)])
+            columns = list(row[start : start + len(names)])
             for index, converter_list, expression in converters:
                 for converter in converter_list:
-                    values[index] = converter(values[index], expression, connection)
+                    columns[index] = converter(columns[index], expression, connection)
             if setter is None:
-                main = model.from_db(using, names, values)
+                main = model.from_db(using, names, columns)
                 continue
-            related = None if values[key] is None else model.from_db(using, names, values)
+            related = None if columns[key] is None else model.from_db(using, names, columns)
             setter.set_cached_value(main, related)
         return main
 
